@@ -1,0 +1,193 @@
+package hooks
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"motcua/hooks/i18n"
+)
+
+// newBrowser starts Debian's headless Chromium for one test. Outside CI a machine
+// without Chromium skips browser tests with a clear message; in CI (CI=true) a
+// missing Chromium is a failure, since .ci/run installs it.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	path := os.Getenv("CHROMIUM")
+	if path == "" {
+		for _, p := range []string{"chromium", "chromium-browser", "google-chrome"} {
+			if found, err := exec.LookPath(p); err == nil {
+				path = found
+				break
+			}
+		}
+	}
+	if path == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("Chromium is missing in CI: .ci/run must install Debian's chromium")
+		}
+		t.Skip("browser test skipped: no Chromium on this machine (apt-get install chromium)")
+	}
+	// Chromium may still be writing its profile as it exits, so the profile folder
+	// is removed after the browser is cancelled, not by t.TempDir's strict cleanup.
+	profile, err := os.MkdirTemp("", "motcua-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.UserDataDir(profile),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.WindowSize(1280, 900),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() {
+		cancelTimeout()
+		cancelCtx()
+		cancelAlloc()
+		_ = os.RemoveAll(profile)
+	})
+	return ctx
+}
+
+// awaitPromise lets chromedp.Evaluate wait for a promise's value.
+func awaitPromise(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }
+
+// TestBrowserStartPageKhmer: a reception officer signs in, switches to Khmer, sees
+// the start page in Khmer, and still has Khmer after a reload (remembered on the
+// account).
+func TestBrowserStartPageKhmer(t *testing.T) {
+	app := newTestApp(t)
+	defer app.Cleanup()
+	s := makeStaff(t, app, roleReception, "browser.reception")
+	url := startServer(t, app)
+	ctx := newBrowser(t)
+
+	var title, greeting, hours string
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(url+"/"),
+		chromedp.WaitVisible("#sign-in", chromedp.ByQuery),
+		chromedp.SendKeys("#identity", "browser.reception", chromedp.ByQuery),
+		chromedp.SendKeys("#password", "correct horse 1", chromedp.ByQuery),
+		chromedp.Click("#sign-in-button", chromedp.ByQuery),
+		chromedp.WaitVisible("#start", chromedp.ByQuery),
+		chromedp.Click(`button[data-set-lang="km"]`, chromedp.ByQuery),
+		chromedp.Poll(`document.documentElement.lang === "km" && document.querySelector("h1").textContent.length > 0`, nil),
+		chromedp.Text("h1", &title, chromedp.ByQuery),
+		chromedp.Text("#greeting", &greeting, chromedp.ByQuery),
+		chromedp.Text("#hours", &hours, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := i18n.T("km", "shell.staff_title"); title != want {
+		t.Errorf("title in Khmer = %q, want %q", title, want)
+	}
+	if !strings.Contains(greeting, "សួស្តី") || !strings.Contains(greeting, i18n.T("km", "role.reception")) {
+		t.Errorf("greeting not in Khmer: %q", greeting)
+	}
+	if !strings.Contains(hours, i18n.T("km", "weekday.1")) || !strings.Contains(hours, "07:00–11:30") {
+		t.Errorf("reception hours not shown in Khmer: %q", hours)
+	}
+	// Remembered on the staff account, so another PC shows Khmer too.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		r, _ := app.FindRecordById(colStaff, s.Record.Id)
+		if r.GetString("language") == "km" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("staff language = %q, want km", r.GetString("language"))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	err = chromedp.Run(ctx,
+		chromedp.Reload(),
+		chromedp.WaitVisible("#start", chromedp.ByQuery),
+		chromedp.Poll(`document.documentElement.lang === "km"`, nil),
+		chromedp.Text("h1", &title, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if title != i18n.T("km", "shell.staff_title") {
+		t.Errorf("after reload, title = %q", title)
+	}
+}
+
+// TestBrowserCatalogueKhmerFont: the public catalogue renders Khmer with the
+// embedded Noto Sans Khmer (checked through document.fonts), and filters as the
+// citizen types without accents.
+func TestBrowserCatalogueKhmerFont(t *testing.T) {
+	app := newTestApp(t)
+	defer app.Cleanup()
+	url := startServer(t, app)
+	ctx := newBrowser(t)
+
+	var loaded []string
+	var heading string
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(url+"/thu-tuc?lang=km"),
+		chromedp.WaitVisible("#procedures", chromedp.ByQuery),
+		chromedp.Evaluate(`document.fonts.ready.then(() => Array.from(document.fonts)
+			.filter(f => f.status === "loaded").map(f => f.family.replace(/"/g, "") + " " + f.weight))`, &loaded, awaitPromise),
+		chromedp.Text("h1", &heading, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(loaded, ","), "Noto Sans Khmer") {
+		t.Errorf("Noto Sans Khmer not loaded; loaded faces: %v", loaded)
+	}
+	if !strings.Contains(heading, i18n.T("km", "catalogue.title")) {
+		t.Errorf("heading %q lacks the Khmer title", heading)
+	}
+	// The glyphs drawn for Khmer text come from our font, not a system fallback.
+	var usesKhmerFont bool
+	err = chromedp.Run(ctx, chromedp.Evaluate(`(() => {
+		const el = document.querySelector('.proc .name [lang="km"]');
+		return !!el && getComputedStyle(el).fontFamily.startsWith('"Noto Sans Khmer"') &&
+			document.fonts.check('16px "Noto Sans Khmer"', el.textContent);
+	})()`, &usesKhmerFont))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !usesKhmerFont {
+		t.Error("Khmer procedure names are not set in Noto Sans Khmer")
+	}
+
+	var total, shown int
+	err = chromedp.Run(ctx,
+		chromedp.Evaluate(`document.querySelectorAll("#procedures .proc").length`, &total),
+		chromedp.SendKeys("#q", "khai sinh", chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelectorAll("#procedures .proc:not(.hidden)").length`, &shown),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total < 18 || shown == 0 || shown >= total {
+		t.Errorf("typing 'khai sinh' shows %d of %d procedures", shown, total)
+	}
+	var names []string
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`Array.from(document.querySelectorAll("#procedures .proc:not(.hidden) .name .sub")).map(e => e.textContent)`, &names)); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range names {
+		if !strings.Contains(strings.ToLower(n), "khai sinh") {
+			t.Errorf("filtered list shows %q", n)
+		}
+	}
+}

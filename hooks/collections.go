@@ -1,0 +1,12 @@
+package hooks
+
+// Collection names: contracts that printed QR codes and other programs depend on.
+const (
+	colStaff           = "staff"
+	colOffice          = "office"
+	colProcedures      = "procedures"
+	colHolidays        = "holidays"
+	colDossiers        = "dossiers"
+	colDossierEvents   = "dossier_events"
+	colDossierSequence = "dossier_sequences"
+)

@@ -1,0 +1,80 @@
+package hooks
+
+import (
+	"net/http"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
+
+	"motcua/hooks/i18n"
+)
+
+// keyedError is an API error that carries a message key and its text in
+// Vietnamese and Khmer (and English), so every client can show it in the
+// reader's language without a lookup of its own.
+func keyedError(status int, key string, args ...any) *router.ApiError {
+	return &router.ApiError{
+		Status:  status,
+		Message: i18n.T("vi", key, args...),
+		Data: map[string]any{
+			"key": key,
+			"vi":  i18n.T("vi", key, args...),
+			"km":  i18n.T("km", key, args...),
+			"en":  i18n.T("en", key, args...),
+		},
+	}
+}
+
+// fieldError is the translated error of one form field, in the shape PocketBase
+// uses for its own validation errors ({code, message}) plus the Khmer text.
+type fieldError struct {
+	Code      string `json:"code"`
+	Message   string `json:"message"`
+	MessageKM string `json:"message_km"`
+}
+
+// fieldErrors is a 400 answer with one keyed error per bad field.
+func fieldErrors(fields map[string]string) *router.ApiError {
+	data := make(map[string]any, len(fields))
+	for f, key := range fields {
+		data[f] = fieldError{Code: key, Message: i18n.T("vi", key), MessageKM: i18n.T("km", key)}
+	}
+	err := keyedError(http.StatusBadRequest, "error.form_invalid")
+	err.Data = data
+	return err
+}
+
+// Staff roles (the staff.role values).
+const (
+	roleReception = "reception"
+	roleProcessor = "processor"
+	roleLeader    = "leader"
+	roleField     = "field"
+)
+
+// requireStaff lets through a signed-in staff account with one of roles (any role
+// when none are given) and superusers; guests get 401 and other roles 403, both
+// with a message key.
+func requireStaff(roles ...string) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		if e.Auth == nil {
+			return keyedError(http.StatusUnauthorized, "error.sign_in_required")
+		}
+		if e.Auth.IsSuperuser() {
+			return e.Next()
+		}
+		if e.Auth.Collection().Name != colStaff {
+			return keyedError(http.StatusForbidden, "error.role_forbidden")
+		}
+		if len(roles) == 0 {
+			return e.Next()
+		}
+		role := e.Auth.GetString("role")
+		for _, r := range roles {
+			if r == role {
+				return e.Next()
+			}
+		}
+		return keyedError(http.StatusForbidden, "error.role_forbidden")
+	}
+}

@@ -1,0 +1,185 @@
+package hooks
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"motcua/hooks/calendar"
+)
+
+// zone is the office's time zone for every date shown or computed, whatever the
+// PC's clock setting says.
+var zone = mustZone("Asia/Ho_Chi_Minh")
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(fmt.Sprintf("time zone %s: %v (is time/tzdata imported?)", name, err))
+	}
+	return loc
+}
+
+const calendarStoreKey = "motcua.calendar"
+
+// Office is the typed view of the single office record.
+type Office struct{ *core.Record }
+
+// FindOffice returns the office record (the first one: there is only one).
+func FindOffice(app core.App) (*Office, error) {
+	recs, err := app.FindRecordsByFilter(colOffice, "", "created", 1, 0)
+	if err != nil {
+		return nil, fmt.Errorf("find office: %w", err)
+	}
+	if len(recs) == 0 {
+		return nil, errors.New("find office: no office record")
+	}
+	return &Office{recs[0]}, nil
+}
+
+// AgencyCode is the office's electronic agency code, the first part of dossier codes.
+func (o *Office) AgencyCode() string { return o.GetString("agency_code") }
+
+// PublicURL is the base URL receipt QR codes point to, without a trailing slash.
+func (o *Office) PublicURL() string {
+	u := o.GetString("public_url")
+	for len(u) > 0 && u[len(u)-1] == '/' {
+		u = u[:len(u)-1]
+	}
+	return u
+}
+
+// Week is the office's reception sessions per weekday.
+func (o *Office) Week() (calendar.Week, error) {
+	return calendar.ParseWeek([]byte(o.GetString("sessions")))
+}
+
+// loadCalendar builds the working calendar from the office record and the enabled
+// holidays. It is cached in the app store and dropped whenever either changes.
+func loadCalendar(app core.App) (*calendar.Calendar, error) {
+	if c, ok := app.Store().Get(calendarStoreKey).(*calendar.Calendar); ok && c != nil {
+		return c, nil
+	}
+	office, err := FindOffice(app)
+	if err != nil {
+		return nil, err
+	}
+	week, err := office.Week()
+	if err != nil {
+		return nil, fmt.Errorf("office sessions: %w", err)
+	}
+	cutoff, err := calendar.ParseClock(office.GetString("same_day_cutoff"))
+	if err != nil {
+		return nil, fmt.Errorf("office cut-off: %w", err)
+	}
+	cal := &calendar.Calendar{
+		Location:   zone,
+		Sessions:   week,
+		Holidays:   map[calendar.Date]bool{},
+		MakeupDays: map[calendar.Date]bool{},
+		Cutoff:     cutoff,
+	}
+	hols, err := app.FindRecordsByFilter(colHolidays, "enabled = true", "date", 0, 0)
+	if err != nil {
+		return nil, fmt.Errorf("find holidays: %w", err)
+	}
+	for _, h := range hols {
+		d := holidayDate(h)
+		if h.GetString("kind") == "working_day" {
+			cal.MakeupDays[d] = true
+		} else {
+			cal.Holidays[d] = true
+		}
+	}
+	app.Store().Set(calendarStoreKey, cal)
+	return cal, nil
+}
+
+// holidayDate reads a holiday's civil date. Dates are stored as midnight UTC of
+// the civil day, so the UTC parts are the day meant.
+func holidayDate(r *core.Record) calendar.Date {
+	t := r.GetDateTime("date").Time().UTC()
+	return calendar.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}
+}
+
+func dropCalendar(e *core.RecordEvent) error {
+	e.App.Store().Remove(calendarStoreKey)
+	return e.Next()
+}
+
+// validateOffice rejects sessions or a cut-off that the calendar cannot use, so a
+// typo in /_/ cannot stop every due date from being computed.
+func validateOffice(e *core.RecordEvent) error {
+	if _, err := calendar.ParseWeek([]byte(e.Record.GetString("sessions"))); err != nil {
+		return fieldErrors(map[string]string{"sessions": "error.sessions_invalid"})
+	}
+	if _, err := calendar.ParseClock(e.Record.GetString("same_day_cutoff")); err != nil {
+		return fieldErrors(map[string]string{"same_day_cutoff": "error.cutoff_invalid"})
+	}
+	return e.Next()
+}
+
+func bindOfficeHooks(app core.App) {
+	app.OnRecordValidate(colOffice).BindFunc(validateOffice)
+	for _, col := range []string{colOffice, colHolidays} {
+		app.OnRecordAfterCreateSuccess(col).BindFunc(dropCalendar)
+		app.OnRecordAfterUpdateSuccess(col).BindFunc(dropCalendar)
+		app.OnRecordAfterDeleteSuccess(col).BindFunc(dropCalendar)
+	}
+}
+
+// bindDueDateRoutes serves GET /api/motcua/due-date so the intake form can show
+// the appointment before the dossier is saved.
+func bindDueDateRoutes(se *core.ServeEvent) error {
+	se.Router.GET("/api/motcua/due-date", handleDueDate).BindFunc(requireStaff())
+	return nil
+}
+
+// dueDateResponse is the answer of GET /api/motcua/due-date.
+type dueDateResponse struct {
+	DueAt        string `json:"due_at"`
+	WorkingHours int    `json:"working_hours"`
+}
+
+func handleDueDate(e *core.RequestEvent) error {
+	q := e.Request.URL.Query()
+	procID := q.Get("procedure")
+	if procID == "" {
+		return keyedError(http.StatusBadRequest, "error.procedure_required")
+	}
+	at := time.Now()
+	if s := q.Get("at"); s != "" {
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			return keyedError(http.StatusBadRequest, "error.time_invalid")
+		}
+		at = t
+	}
+	proc, err := e.App.FindRecordById(colProcedures, procID)
+	if err != nil {
+		return keyedError(http.StatusNotFound, "error.procedure_not_found")
+	}
+	hours := proc.GetInt("processing_hours")
+	due, err := dueAt(e.App, at, hours)
+	if err != nil {
+		return err
+	}
+	return e.JSON(http.StatusOK, dueDateResponse{DueAt: due.Format(time.RFC3339), WorkingHours: hours})
+}
+
+// dueAt computes the appointment for a dossier received at with the given
+// processing time, from the office calendar.
+func dueAt(app core.App, at time.Time, hours int) (time.Time, error) {
+	cal, err := loadCalendar(app)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("load calendar: %w", err)
+	}
+	due, err := cal.Due(at, hours)
+	if err != nil {
+		return time.Time{}, keyedError(http.StatusUnprocessableEntity, "error.calendar_no_working_time")
+	}
+	return due, nil
+}

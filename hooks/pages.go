@@ -1,0 +1,227 @@
+package hooks
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"os"
+	"strings"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+
+	"motcua/hooks/catalog"
+	"motcua/hooks/i18n"
+	"motcua/hooks/textnorm"
+	"motcua/pb_public"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// pages holds every server-rendered page, parsed once.
+var pages = template.Must(template.New("").Funcs(template.FuncMap{
+	"t": func(lang, key string, args ...any) string { return i18n.T(lang, key, args...) },
+	"bi": func(lang, key string) map[string]string {
+		return map[string]string{"Lang": lang, "Key": key}
+	},
+}).ParseFS(templateFS, "templates/*.html"))
+
+const langCookie = "lang"
+
+// requestLang picks the reader's language: ?lang= (remembered in a cookie for a
+// year), else the cookie, else Vietnamese.
+func requestLang(e *core.RequestEvent) string {
+	if l := e.Request.URL.Query().Get("lang"); l != "" {
+		lang := i18n.Normalize(l)
+		e.SetCookie(&http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
+		return lang
+	}
+	if c, err := e.Request.Cookie(langCookie); err == nil {
+		return i18n.Normalize(c.Value)
+	}
+	return i18n.Default
+}
+
+// officeView is what page headers and footers show of the office.
+type officeView struct {
+	NameVI, NameKM, Address, Phone string
+}
+
+func officeViewOf(app core.App) officeView {
+	o, err := FindOffice(app)
+	if err != nil {
+		return officeView{NameVI: "motcua"}
+	}
+	return officeView{
+		NameVI: o.GetString("name_vi"), NameKM: o.GetString("name_km"),
+		Address: o.GetString("address"), Phone: o.GetString("phone"),
+	}
+}
+
+// page is the data every server-rendered page gets.
+type page struct {
+	Lang      string
+	Title     string
+	BodyClass string
+	LangQuery string // the rest of the query string, kept across a language switch
+	Office    officeView
+}
+
+func newPage(e *core.RequestEvent, titleKey string) page {
+	lang := requestLang(e)
+	q := e.Request.URL.Query()
+	q.Del("lang")
+	rest := ""
+	if enc := q.Encode(); enc != "" {
+		rest = "&" + enc
+	}
+	return page{Lang: lang, Title: i18n.T(lang, titleKey), LangQuery: rest, Office: officeViewOf(e.App)}
+}
+
+// render executes a page template into a buffer first, so a template error gives a
+// clean 500 instead of half a page.
+func render(e *core.RequestEvent, status int, name string, data any) error {
+	var buf bytes.Buffer
+	if err := pages.ExecuteTemplate(&buf, name, data); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	e.Response.Header().Set("Content-Type", "text/html; charset=utf-8")
+	e.Response.Header().Set("Cache-Control", "no-store")
+	e.Response.WriteHeader(status)
+	_, err := e.Response.Write(buf.Bytes())
+	return err
+}
+
+func bindPageRoutes(se *core.ServeEvent) error {
+	se.Router.GET("/thu-tuc", handleCatalogue)
+	return nil
+}
+
+// catalogueItem is one procedure as the public catalogue shows it.
+type catalogueItem struct {
+	Code, NameVI, NameKM, FieldVI, FieldKM string
+	Processing, Fee, Search                string
+	Papers                                 []catalog.Paper
+}
+
+type cataloguePage struct {
+	page
+	Query      string
+	Procedures []catalogueItem
+}
+
+// handleCatalogue renders the public catalogue at /thu-tuc: active procedures with
+// field, processing time, fee and papers, filtered server-side by ?q= (accents
+// optional) for phones without script, and as-you-type in the browser.
+func handleCatalogue(e *core.RequestEvent) error {
+	p := cataloguePage{page: newPage(e, "catalogue.title"), Query: e.Request.URL.Query().Get("q")}
+	recs, err := e.App.FindRecordsByFilter(colProcedures, "active = true", "field_vi,name_vi", 0, 0)
+	if err != nil {
+		return fmt.Errorf("list procedures: %w", err)
+	}
+	terms := strings.Fields(textnorm.Fold(p.Query))
+	for _, r := range recs {
+		search := r.GetString("search")
+		if !containsAll(search, terms) {
+			continue
+		}
+		item := catalogueItem{
+			Code: r.GetString("code"), NameVI: r.GetString("name_vi"), NameKM: r.GetString("name_km"),
+			FieldVI: r.GetString("field_vi"), FieldKM: r.GetString("field_km"), Search: search,
+			Processing: processingText(p.Lang, r.GetInt("processing_hours")),
+			Fee:        feeText(p.Lang, r.GetInt("fee"), r.GetString("fee_note_vi"), r.GetString("fee_note_km")),
+		}
+		_ = r.UnmarshalJSONField("papers", &item.Papers)
+		p.Procedures = append(p.Procedures, item)
+	}
+	return render(e, http.StatusOK, "catalogue.html", p)
+}
+
+func containsAll(s string, terms []string) bool {
+	for _, t := range terms {
+		if !strings.Contains(s, t) {
+			return false
+		}
+	}
+	return true
+}
+
+// processingText says a processing time in working days ("3 ngày làm việc",
+// "Trong ngày" for same-day procedures, halves as "0,5").
+func processingText(lang string, hours int) string {
+	if hours <= 0 {
+		return i18n.T(lang, "catalogue.same_day")
+	}
+	days := fmt.Sprintf("%d", hours/8)
+	if hours%8 != 0 {
+		days = strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.2f", float64(hours)/8), "0"), ".")
+		days = strings.ReplaceAll(days, ".", ",")
+	}
+	return i18n.T(lang, "catalogue.working_days", "n", days)
+}
+
+// feeText formats a fee in đồng with Vietnamese digit grouping.
+func feeText(lang string, fee int, noteVI, noteKM string) string {
+	note := noteVI
+	if lang == "km" && noteKM != "" {
+		note = noteKM
+	}
+	if fee <= 0 {
+		if note != "" {
+			return i18n.T(lang, "catalogue.free") + " (" + note + ")"
+		}
+		return i18n.T(lang, "catalogue.free")
+	}
+	s := groupThousands(fee) + " đ"
+	if note != "" {
+		s += " (" + note + ")"
+	}
+	return s
+}
+
+func groupThousands(n int) string {
+	s := fmt.Sprintf("%d", n)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// bindStatic serves pb_public (embedded, or from dir while developing) for every
+// path no other route took. Fonts and scripts are cached for a day: an office PC
+// on a weak link should not fetch 1.2 MB of fonts on every page.
+func bindStatic(se *core.ServeEvent, dir string) error {
+	var fsys fs.FS = pb_public.FS
+	if dir != "" {
+		fsys = os.DirFS(dir)
+	}
+	static := apis.Static(fsys, false)
+	se.Router.GET("/{path...}", func(e *core.RequestEvent) error {
+		if strings.HasPrefix(e.Request.URL.Path, "/static/") {
+			e.Response.Header().Set("Cache-Control", "public, max-age=86400")
+		}
+		return static(e)
+	})
+	return nil
+}
+
+// bindI18nRoutes serves each language's catalogue to browser code.
+func bindI18nRoutes(se *core.ServeEvent) error {
+	se.Router.GET("/api/motcua/i18n/{lang}", func(e *core.RequestEvent) error {
+		lang := strings.TrimSuffix(e.Request.PathValue("lang"), ".json")
+		if i18n.Normalize(lang) != lang {
+			return keyedError(http.StatusNotFound, "error.language_unknown")
+		}
+		e.Response.Header().Set("Cache-Control", "public, max-age=300")
+		return e.Blob(http.StatusOK, "application/json; charset=utf-8", i18n.JSON(lang))
+	})
+	return nil
+}

@@ -1,0 +1,236 @@
+package hooks
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
+)
+
+// rulesFixture is one app with an account per role and one record in every
+// collection, so each role × collection × action can be tried against it.
+type rulesFixture struct {
+	app    *tests.TestApp
+	mux    http.Handler
+	tokens map[string]string // caller → token ("guest" has none)
+	ids    map[string]string // collection → fixture record id
+}
+
+// callers of the matrix: every role, plus a second processor and field member who
+// were not given the fixture dossier.
+var callers = []string{"guest", "reception", "processor", "processor2", "leader", "field", "field2"}
+
+func newRulesFixture(t *testing.T) *rulesFixture {
+	app := newTestApp(t)
+	t.Cleanup(app.Cleanup)
+	f := &rulesFixture{app: app, tokens: map[string]string{"guest": ""}, ids: map[string]string{}}
+	staff := map[string]testStaff{}
+	for _, c := range callers[1:] {
+		role := strings.TrimSuffix(c, "2")
+		staff[c] = makeStaff(t, app, role, "rules."+c)
+		f.tokens[c] = staff[c].Token
+	}
+	// The staff fixture is a colleague, not one of the callers: self-updates are
+	// tested on their own.
+	f.ids[colStaff] = makeStaff(t, app, roleReception, "rules.colleague").Record.Id
+
+	first := func(col string) string {
+		recs, err := app.FindRecordsByFilter(col, "", "", 1, 0)
+		if err != nil || len(recs) == 0 {
+			t.Fatalf("seeded %s missing: %v", col, err)
+		}
+		return recs[0].Id
+	}
+	f.ids[colOffice] = first(colOffice)
+	f.ids[colProcedures] = first(colProcedures)
+	f.ids[colHolidays] = first(colHolidays)
+
+	dossiers, _ := app.FindCollectionByNameOrId(colDossiers)
+	d := core.NewRecord(dossiers)
+	d.Load(map[string]any{
+		"code": "000.00.00.H00-260302-0001", "procedure": f.ids[colProcedures], "applicant_name": "Thạch Thị Sa Ry",
+		"status": "processing", "received_by": staff["field"].Record.Id, "assignee": staff["processor"].Record.Id,
+		"lookup_key": "abcdefghijkl", "received_at": time.Now(),
+	})
+	if err := app.Save(d); err != nil {
+		t.Fatal(err)
+	}
+	f.ids[colDossiers] = d.Id
+	events, _ := app.FindCollectionByNameOrId(colDossierEvents)
+	ev := core.NewRecord(events)
+	ev.Load(map[string]any{"dossier": d.Id, "action": "receive", "to_status": "received", "at": time.Now()})
+	if err := app.Save(ev); err != nil {
+		t.Fatal(err)
+	}
+	f.ids[colDossierEvents] = ev.Id
+	seqs, _ := app.FindCollectionByNameOrId(colDossierSequence)
+	seq := core.NewRecord(seqs)
+	seq.Load(map[string]any{"day": "260302", "last": 1})
+	if err := app.Save(seq); err != nil {
+		t.Fatal(err)
+	}
+	f.ids[colDossierSequence] = seq.Id
+	f.mux = newMux(t, app)
+	return f
+}
+
+// createBodies are valid records for each collection, so a refused create is
+// refused by the rules and not by validation.
+func (f *rulesFixture) createBody(col string) string {
+	bodies := map[string]map[string]any{
+		colStaff: {"username": "new.one", "email": "new.one@test.motcua.vn", "password": "correct horse 1",
+			"passwordConfirm": "correct horse 1", "name": "Mới", "role": "reception"},
+		colOffice: {"name_vi": "X", "agency_code": "000.00.01.H01", "public_url": "http://x.vn",
+			"sessions": map[string]any{"mon": [][]string{{"07:00", "11:30"}}}, "same_day_cutoff": "15:00"},
+		colProcedures: {"code": "9.999999", "name_vi": "Thử", "name_km": "សាក", "field_vi": "Khác",
+			"field_km": "ផ្សេងៗ", "processing_hours": 8, "active": true},
+		colHolidays:        {"date": "2026-12-31", "name_vi": "Thử", "kind": "holiday", "enabled": true},
+		colDossiers:        {"procedure": f.ids[colProcedures], "applicant_name": "Lâm Văn Sóc", "applicant_id_number": "079203001234"},
+		colDossierEvents:   {"dossier": f.ids[colDossiers], "action": "forged", "at": "2026-03-02 09:00:00.000Z"},
+		colDossierSequence: {"day": "260303", "last": 5},
+	}
+	b, _ := json.Marshal(bodies[col])
+	return string(b)
+}
+
+// updateBodies change one harmless field of the fixture record.
+var updateBodies = map[string]string{
+	colStaff:           `{"name":"Đổi tên"}`,
+	colOffice:          `{"phone":"0299 000 000"}`,
+	colProcedures:      `{"fee":99000}`,
+	colHolidays:        `{"enabled":false}`,
+	colDossiers:        `{"status":"done"}`,
+	colDossierEvents:   `{"note":"sửa lịch sử"}`,
+	colDossierSequence: `{"last":0}`,
+}
+
+// TestRulesMatrix tries every caller × collection × action against the API and
+// checks the answer against one declared table. "see" means list shows the
+// fixture and view returns it; c/u/d mean the write went through.
+func TestRulesMatrix(t *testing.T) {
+	f := newRulesFixture(t)
+	all := callers
+	staffAll := callers[1:]
+	type allowed struct{ see, create, update, delete []string }
+	table := map[string]allowed{
+		colStaff:           {see: staffAll},
+		colOffice:          {see: all},
+		colProcedures:      {see: all},
+		colHolidays:        {see: all},
+		colDossiers:        {see: []string{"reception", "processor", "leader", "field"}, create: []string{"reception", "field", "field2"}},
+		colDossierEvents:   {see: []string{"reception", "processor", "leader", "field"}},
+		colDossierSequence: {},
+	}
+	in := func(list []string, c string) bool {
+		for _, x := range list {
+			if x == c {
+				return true
+			}
+		}
+		return false
+	}
+	for col, want := range table {
+		for _, caller := range callers {
+			token := f.tokens[caller]
+			base := "/api/collections/" + col + "/records"
+			id := f.ids[col]
+			t.Run(fmt.Sprintf("%s/%s", col, caller), func(t *testing.T) {
+				// list
+				res := do(f.mux, http.MethodGet, base+"?perPage=500", token, "")
+				sees := res.Code == http.StatusOK && strings.Contains(res.Body.String(), `"`+id+`"`)
+				if sees != in(want.see, caller) {
+					t.Errorf("list: sees=%v want %v (status %d)", sees, in(want.see, caller), res.Code)
+				}
+				// view
+				res = do(f.mux, http.MethodGet, base+"/"+id, token, "")
+				if (res.Code == http.StatusOK) != in(want.see, caller) {
+					t.Errorf("view: status %d, want visible=%v", res.Code, in(want.see, caller))
+				}
+				if col != colDossierSequence && !in(want.see, caller) && res.Code == http.StatusForbidden && caller != "guest" {
+					t.Errorf("view: a record the caller may not see must answer 404, got 403")
+				}
+				// create
+				before, _ := f.app.CountRecords(col)
+				res = do(f.mux, http.MethodPost, base, token, f.createBody(col))
+				after, _ := f.app.CountRecords(col)
+				created := res.Code == http.StatusOK && after == before+1
+				if created != in(want.create, caller) {
+					t.Errorf("create: status %d (%d→%d records), want allowed=%v: %s", res.Code, before, after, in(want.create, caller), res.Body.String())
+				}
+				if created {
+					var rec struct{ ID string }
+					_ = json.Unmarshal(res.Body.Bytes(), &rec)
+					if r, err := f.app.FindRecordById(col, rec.ID); err == nil {
+						_ = f.app.Delete(r)
+					}
+				} else if after != before {
+					t.Errorf("create: refused but %d→%d records", before, after)
+				}
+				// update
+				orig, _ := f.app.FindRecordById(col, id)
+				res = do(f.mux, http.MethodPatch, base+"/"+id, token, updateBodies[col])
+				now, _ := f.app.FindRecordById(col, id)
+				changed := res.Code == http.StatusOK && now.GetString("updated") != orig.GetString("updated")
+				if changed != in(want.update, caller) {
+					t.Errorf("update: status %d, want allowed=%v", res.Code, in(want.update, caller))
+				}
+				// delete
+				res = do(f.mux, http.MethodDelete, base+"/"+id, token, "")
+				_, err := f.app.FindRecordById(col, id)
+				if (err != nil) != in(want.delete, caller) {
+					t.Errorf("delete: status %d, record gone=%v, want allowed=%v", res.Code, err != nil, in(want.delete, caller))
+				}
+			})
+		}
+	}
+}
+
+// TestStaffSelfUpdate: a staff member may change their own language and name but
+// never their role, counter or disabled flag.
+func TestStaffSelfUpdate(t *testing.T) {
+	app := newTestApp(t)
+	defer app.Cleanup()
+	s := makeStaff(t, app, roleReception, "self.update")
+	mux := newMux(t, app)
+	url := "/api/collections/staff/records/" + s.Record.Id
+	if res := do(mux, http.MethodPatch, url, s.Token, `{"language":"km"}`); res.Code != http.StatusOK {
+		t.Fatalf("own language: %d %s", res.Code, res.Body.String())
+	}
+	for _, body := range []string{`{"role":"leader"}`, `{"counter":"9"}`, `{"disabled":true}`, `{"username":"boss"}`} {
+		if res := do(mux, http.MethodPatch, url, s.Token, body); res.Code == http.StatusOK {
+			t.Errorf("%s: allowed, want refused", body)
+		}
+	}
+	r, _ := app.FindRecordById(colStaff, s.Record.Id)
+	if r.GetString("role") != roleReception || r.GetString("language") != "km" || r.GetBool("disabled") {
+		t.Errorf("after updates: role=%q language=%q disabled=%v", r.GetString("role"), r.GetString("language"), r.GetBool("disabled"))
+	}
+}
+
+// TestInactiveProcedureHiddenFromGuests: guests see only active procedures.
+func TestInactiveProcedureHiddenFromGuests(t *testing.T) {
+	app := newTestApp(t)
+	defer app.Cleanup()
+	recs, err := app.FindRecordsByFilter(colProcedures, "", "", 1, 0)
+	if err != nil || len(recs) == 0 {
+		t.Fatal("no procedures seeded")
+	}
+	recs[0].Set("active", false)
+	if err := app.Save(recs[0]); err != nil {
+		t.Fatal(err)
+	}
+	s := makeStaff(t, app, roleReception, "sees.inactive")
+	mux := newMux(t, app)
+	url := "/api/collections/procedures/records/" + recs[0].Id
+	if res := do(mux, http.MethodGet, url, "", ""); res.Code != http.StatusNotFound {
+		t.Errorf("guest view of inactive procedure: %d, want 404", res.Code)
+	}
+	if res := do(mux, http.MethodGet, url, s.Token, ""); res.Code != http.StatusOK {
+		t.Errorf("staff view of inactive procedure: %d, want 200", res.Code)
+	}
+}

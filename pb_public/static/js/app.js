@@ -1,0 +1,114 @@
+// motcua staff shell: translations, sign-in, API calls and messages shared by every
+// staff page. Plain script, no framework, no network but the appliance itself.
+(function (global) {
+  "use strict";
+  var AUTH_KEY = "motcua_auth";
+  var M = { lang: "vi", dict: {}, auth: null };
+
+  function cookieLang() {
+    var m = document.cookie.match(/(?:^|; )lang=([a-z]{2})/);
+    return m ? m[1] : "";
+  }
+
+  // t translates key with {name} placeholders; a missing key shows as itself.
+  M.t = function (key, params) {
+    var s = M.dict[key] || key;
+    if (params) Object.keys(params).forEach(function (k) { s = s.split("{" + k + "}").join(params[k]); });
+    return s;
+  };
+
+  // apply fills every element marked data-i18n (text) or data-i18n-placeholder.
+  M.apply = function (root) {
+    root = root || document;
+    root.querySelectorAll("[data-i18n]").forEach(function (el) { el.textContent = M.t(el.getAttribute("data-i18n")); });
+    root.querySelectorAll("[data-i18n-placeholder]").forEach(function (el) { el.placeholder = M.t(el.getAttribute("data-i18n-placeholder")); });
+    document.documentElement.lang = M.lang;
+    document.querySelectorAll("[data-set-lang]").forEach(function (b) {
+      b.setAttribute("aria-current", b.getAttribute("data-set-lang") === M.lang ? "true" : "false");
+    });
+  };
+
+  // setLang loads a catalogue, remembers the choice (cookie, and the staff account
+  // when signed in) and redraws the page.
+  M.setLang = function (lang, remember) {
+    return fetch("/api/motcua/i18n/" + lang).then(function (r) { return r.json(); }).then(function (dict) {
+      M.lang = lang; M.dict = dict;
+      document.cookie = "lang=" + lang + "; path=/; max-age=31536000; samesite=lax";
+      M.apply();
+      document.dispatchEvent(new CustomEvent("motcua:lang"));
+      if (remember && M.auth && (lang === "vi" || lang === "km") && M.auth.record.language !== lang) {
+        return M.api("/api/collections/staff/records/" + M.auth.record.id, { method: "PATCH", body: { language: lang } })
+          .then(function (rec) { M.auth.record = rec; saveAuth(); });
+      }
+    });
+  };
+
+  function saveAuth() { localStorage.setItem(AUTH_KEY, JSON.stringify(M.auth)); }
+
+  // api calls the appliance with the staff token; errors reject with an Error whose
+  // data is PocketBase's error body (with our message key in data.key).
+  M.api = function (path, opts) {
+    opts = opts || {};
+    var headers = { "Accept": "application/json" };
+    var body = opts.body;
+    if (body && !(body instanceof FormData)) { headers["Content-Type"] = "application/json"; body = JSON.stringify(body); }
+    if (M.auth) headers["Authorization"] = M.auth.token;
+    return fetch(path, { method: opts.method || "GET", headers: headers, body: body }).then(function (r) {
+      return r.text().then(function (txt) {
+        var data = null;
+        try { data = txt ? JSON.parse(txt) : null; } catch (e) { data = null; }
+        if (!r.ok) {
+          var err = new Error((data && data.message) || r.statusText);
+          err.status = r.status; err.body = data || {};
+          if (r.status === 401 && M.auth && path.indexOf("auth-with-password") < 0) { M.signOut(); }
+          throw err;
+        }
+        return data;
+      });
+    }, function () { var err = new Error("network"); err.status = 0; err.body = { data: { key: "error.network" } }; throw err; });
+  };
+
+  // errorText turns an API error into a message in the page's language.
+  M.errorText = function (err) {
+    var d = (err && err.body && err.body.data) || {};
+    if (d.key) return M.t(d.key);
+    return (err && err.body && err.body.message) || M.t("error.generic");
+  };
+
+  // say shows a result at once in the element given (kind: ok, error, warn).
+  M.say = function (el, kind, text) {
+    el.className = "msg " + kind; el.textContent = text; el.classList.remove("hidden");
+  };
+
+  M.signIn = function (identity, password) {
+    return M.api("/api/collections/staff/auth-with-password", { method: "POST", body: { identity: identity, password: password } })
+      .then(function (res) { M.auth = { token: res.token, record: res.record }; saveAuth(); return res.record; });
+  };
+
+  M.signOut = function () {
+    M.auth = null; localStorage.removeItem(AUTH_KEY);
+    document.dispatchEvent(new CustomEvent("motcua:auth"));
+  };
+
+  // init restores the session and the language, then resolves with the staff record (or null).
+  M.init = function () {
+    try { M.auth = JSON.parse(localStorage.getItem(AUTH_KEY) || "null"); } catch (e) { M.auth = null; }
+    document.querySelectorAll("[data-set-lang]").forEach(function (b) {
+      b.addEventListener("click", function () { M.setLang(b.getAttribute("data-set-lang"), true); });
+    });
+    var lang = (M.auth && M.auth.record.language) || cookieLang() || "vi";
+    var refresh = M.auth ? M.api("/api/collections/staff/auth-refresh", { method: "POST" }).then(function (res) {
+      M.auth = { token: res.token, record: res.record }; saveAuth(); lang = res.record.language || lang;
+    }, function () { M.signOut(); }) : Promise.resolve();
+    return refresh.then(function () { return M.setLang(lang, false); }).then(function () { return M.auth && M.auth.record; });
+  };
+
+  // dateText formats an instant as a date in the office's time zone.
+  M.dateText = function (d, withTime) {
+    var o = { timeZone: "Asia/Ho_Chi_Minh", year: "numeric", month: "2-digit", day: "2-digit" };
+    if (withTime) { o.hour = "2-digit"; o.minute = "2-digit"; o.hour12 = false; }
+    return new Intl.DateTimeFormat(M.lang === "km" ? "km-KH" : (M.lang === "en" ? "en-GB" : "vi-VN"), o).format(d);
+  };
+
+  global.motcua = M;
+})(window);
