@@ -47,6 +47,7 @@ func onServe(se *core.ServeEvent, opts Options) error {
 		{"calendar", bindDueDateRoutes},
 		{"pages", bindPageRoutes},
 		{"reports", bindReportRoutes},
+		{"search", bindSearchRoutes},
 		{"static", func(se *core.ServeEvent) error { return bindStatic(se, opts.PublicDir) }},
 	}
 	for _, s := range steps {
