@@ -26,12 +26,17 @@ var RatingReasons = []string{
 // triggers, so dossiers written by any path (API, hooks, the bulk generator)
 // are found. The folded text uses letters, digits and marks (Khmer vowel signs
 // are marks) as token characters.
+// SearchInsertTriggerSQL is the trigger that indexes a new dossier. The bulk
+// generator drops it inside each batch's transaction and indexes the batch with
+// one INSERT … SELECT, then puts it back before committing.
+const SearchInsertTriggerSQL = `CREATE TRIGGER motcua_dossier_search_ai AFTER INSERT ON dossiers BEGIN
+		INSERT INTO motcua_dossier_search(dossier, search) VALUES (new.id, new.search);
+	END`
+
 var searchIndexSQL = []string{
 	`CREATE VIRTUAL TABLE motcua_dossier_search USING fts5(dossier, search,
 		tokenize = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'")`,
-	`CREATE TRIGGER motcua_dossier_search_ai AFTER INSERT ON dossiers BEGIN
-		INSERT INTO motcua_dossier_search(dossier, search) VALUES (new.id, new.search);
-	END`,
+	SearchInsertTriggerSQL,
 	`CREATE TRIGGER motcua_dossier_search_ad AFTER DELETE ON dossiers BEGIN
 		DELETE FROM motcua_dossier_search WHERE rowid IN
 			(SELECT rowid FROM motcua_dossier_search WHERE motcua_dossier_search MATCH 'dossier:"' || old.id || '"');
