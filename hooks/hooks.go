@@ -48,6 +48,7 @@ func onServe(se *core.ServeEvent, opts Options) error {
 		{"pages", bindPageRoutes},
 		{"reports", bindReportRoutes},
 		{"search", bindSearchRoutes},
+		{"ratings", bindRatingRoutes},
 		{"static", func(se *core.ServeEvent) error { return bindStatic(se, opts.PublicDir) }},
 	}
 	for _, s := range steps {

@@ -75,6 +75,13 @@ func newRulesFixture(t *testing.T) *rulesFixture {
 		t.Fatal(err)
 	}
 	f.ids[colDossierSequence] = seq.Id
+	ratings, _ := app.FindCollectionByNameOrId(colRatings)
+	rt := core.NewRecord(ratings)
+	rt.Load(map[string]any{"dossier": d.Id, "score": 5, "scale": 5, "channel": "counter", "procedure": f.ids[colProcedures]})
+	if err := app.Save(rt); err != nil {
+		t.Fatal(err)
+	}
+	f.ids[colRatings] = rt.Id
 	f.mux = newMux(t, app)
 	return f
 }
@@ -93,6 +100,7 @@ func (f *rulesFixture) createBody(col string) string {
 		colDossiers:        {"procedure": f.ids[colProcedures], "applicant_name": "Lâm Văn Sóc", "applicant_id_number": "079203001234"},
 		colDossierEvents:   {"dossier": f.ids[colDossiers], "action": "forged", "at": "2026-03-02 09:00:00.000Z"},
 		colDossierSequence: {"day": "260303", "last": 5},
+		colRatings:         {"ticket_id": "t-forged", "score": 5, "channel": "counter"},
 	}
 	b, _ := json.Marshal(bodies[col])
 	return string(b)
@@ -107,6 +115,7 @@ var updateBodies = map[string]string{
 	colDossiers:        `{"status":"done"}`,
 	colDossierEvents:   `{"note":"sửa lịch sử"}`,
 	colDossierSequence: `{"last":0}`,
+	colRatings:         `{"score":1}`,
 }
 
 // TestRulesMatrix tries every caller × collection × action against the API and
@@ -125,6 +134,8 @@ func TestRulesMatrix(t *testing.T) {
 		colDossiers:        {see: []string{"reception", "processor", "leader", "field"}, create: []string{"reception", "field", "field2"}},
 		colDossierEvents:   {see: []string{"reception", "processor", "leader", "field"}},
 		colDossierSequence: {},
+		// Ratings are written only through /api/motcua/ratings and the status page.
+		colRatings: {see: []string{"reception", "leader"}},
 	}
 	in := func(list []string, c string) bool {
 		for _, x := range list {
