@@ -49,6 +49,7 @@ func onServe(se *core.ServeEvent, opts Options) error {
 		{"reports", bindReportRoutes},
 		{"search", bindSearchRoutes},
 		{"ratings", bindRatingRoutes},
+		{"dashboard", bindDashboardRoutes},
 		{"static", func(se *core.ServeEvent) error { return bindStatic(se, opts.PublicDir) }},
 	}
 	for _, s := range steps {

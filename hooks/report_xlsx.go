@@ -18,8 +18,11 @@ import (
 // (row 3). An empty sub-group merges the heading down over rows 2–3; an empty
 // group merges it over all three.
 type reportColumn struct {
-	Group, Sub, Leaf string // message keys
-	Value            func(r ReportRow) any
+	Group string                `json:"group"` // message keys
+	Sub   string                `json:"sub"`
+	Leaf  string                `json:"leaf"`
+	Field string                `json:"field"` // the ReportRow JSON name, for the print view
+	Value func(r ReportRow) any `json:"-"`
 }
 
 func count(f func(r ReportRow) int) func(ReportRow) any {
@@ -37,29 +40,29 @@ func pct(f func(r ReportRow) *float64) func(ReportRow) any {
 
 // reportColumns are the number columns, in the order of the form.
 var reportColumns = []reportColumn{
-	{"report.grp_received", "", "report.col_total", count(func(r ReportRow) int { return r.Received })},
-	{"report.grp_received", "", "report.col_carried", count(func(r ReportRow) int { return r.CarriedOver })},
-	{"report.grp_received", "report.grp_new", "report.col_total", count(func(r ReportRow) int { return r.New })},
-	{"report.grp_received", "report.grp_new", "report.col_in_person", count(func(r ReportRow) int { return r.NewInPerson })},
-	{"report.grp_received", "report.grp_new", "report.col_mobile", count(func(r ReportRow) int { return r.NewMobile })},
-	{"report.grp_received", "report.grp_new", "report.col_online", count(func(r ReportRow) int { return r.NewOnline })},
-	{"report.grp_received", "report.grp_new", "report.col_postal", count(func(r ReportRow) int { return r.NewPostal })},
-	{"report.grp_finished", "", "report.col_total", count(func(r ReportRow) int { return r.Finished })},
-	{"report.grp_finished", "", "report.col_early", count(func(r ReportRow) int { return r.Early })},
-	{"report.grp_finished", "", "report.col_on_time", count(func(r ReportRow) int { return r.OnTime })},
-	{"report.grp_finished", "", "report.col_late", count(func(r ReportRow) int { return r.Late })},
-	{"report.grp_in_progress", "", "report.col_total", count(func(r ReportRow) int { return r.InProgress })},
-	{"report.grp_in_progress", "", "report.col_within", count(func(r ReportRow) int { return r.WithinTime })},
-	{"report.grp_in_progress", "", "report.col_overdue", count(func(r ReportRow) int { return r.Overdue })},
-	{"report.grp_paused", "", "report.col_total", count(func(r ReportRow) int { return r.Paused })},
-	{"report.grp_paused", "", "report.col_supplement", count(func(r ReportRow) int { return r.Supplement })},
-	{"report.grp_paused", "", "report.col_fees", count(func(r ReportRow) int { return r.Fees })},
-	{"report.grp_paused", "", "report.col_stopped", count(func(r ReportRow) int { return r.Stopped })},
-	{"report.grp_not_issued", "", "report.col_refused", count(func(r ReportRow) int { return r.Refused })},
-	{"report.grp_not_issued", "", "report.col_withdrawn", count(func(r ReportRow) int { return r.Withdrawn })},
-	{"report.grp_index", "", "report.col_on_time_rate", pct(func(r ReportRow) *float64 { return r.OnTimeRate })},
-	{"report.grp_index", "", "report.col_satisfaction", pct(func(r ReportRow) *float64 { return r.Satisfaction })},
-	{"report.grp_index", "", "report.col_scan_rate", pct(func(r ReportRow) *float64 { return r.ScanRate })},
+	{"report.grp_received", "", "report.col_total", "received", count(func(r ReportRow) int { return r.Received })},
+	{"report.grp_received", "", "report.col_carried", "carried_over", count(func(r ReportRow) int { return r.CarriedOver })},
+	{"report.grp_received", "report.grp_new", "report.col_total", "new", count(func(r ReportRow) int { return r.New })},
+	{"report.grp_received", "report.grp_new", "report.col_in_person", "new_in_person", count(func(r ReportRow) int { return r.NewInPerson })},
+	{"report.grp_received", "report.grp_new", "report.col_mobile", "new_mobile", count(func(r ReportRow) int { return r.NewMobile })},
+	{"report.grp_received", "report.grp_new", "report.col_online", "new_online", count(func(r ReportRow) int { return r.NewOnline })},
+	{"report.grp_received", "report.grp_new", "report.col_postal", "new_postal", count(func(r ReportRow) int { return r.NewPostal })},
+	{"report.grp_finished", "", "report.col_total", "finished", count(func(r ReportRow) int { return r.Finished })},
+	{"report.grp_finished", "", "report.col_early", "finished_early", count(func(r ReportRow) int { return r.Early })},
+	{"report.grp_finished", "", "report.col_on_time", "finished_on_time", count(func(r ReportRow) int { return r.OnTime })},
+	{"report.grp_finished", "", "report.col_late", "finished_late", count(func(r ReportRow) int { return r.Late })},
+	{"report.grp_in_progress", "", "report.col_total", "in_progress", count(func(r ReportRow) int { return r.InProgress })},
+	{"report.grp_in_progress", "", "report.col_within", "in_progress_within_time", count(func(r ReportRow) int { return r.WithinTime })},
+	{"report.grp_in_progress", "", "report.col_overdue", "in_progress_overdue", count(func(r ReportRow) int { return r.Overdue })},
+	{"report.grp_paused", "", "report.col_total", "paused", count(func(r ReportRow) int { return r.Paused })},
+	{"report.grp_paused", "", "report.col_supplement", "paused_supplement", count(func(r ReportRow) int { return r.Supplement })},
+	{"report.grp_paused", "", "report.col_fees", "paused_fees", count(func(r ReportRow) int { return r.Fees })},
+	{"report.grp_paused", "", "report.col_stopped", "paused_stopped", count(func(r ReportRow) int { return r.Stopped })},
+	{"report.grp_not_issued", "", "report.col_refused", "refused", count(func(r ReportRow) int { return r.Refused })},
+	{"report.grp_not_issued", "", "report.col_withdrawn", "withdrawn", count(func(r ReportRow) int { return r.Withdrawn })},
+	{"report.grp_index", "", "report.col_on_time_rate", "on_time_rate", pct(func(r ReportRow) *float64 { return r.OnTimeRate })},
+	{"report.grp_index", "", "report.col_satisfaction", "satisfaction_rate", pct(func(r ReportRow) *float64 { return r.Satisfaction })},
+	{"report.grp_index", "", "report.col_scan_rate", "scan_rate", pct(func(r ReportRow) *float64 { return r.ScanRate })},
 }
 
 // bilingual is a heading in Vietnamese with the Khmer beneath, as on printed forms.

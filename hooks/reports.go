@@ -181,6 +181,9 @@ type Report struct {
 	Office      officeView    `json:"office"`
 	Fields      []ReportField `json:"fields"`
 	Total       ReportRow     `json:"total"`
+	// Columns is the form's column layout (header groups as message keys and
+	// the row field each shows), so the print view draws the same form as the xlsx.
+	Columns []reportColumn `json:"columns"`
 }
 
 var (
@@ -401,6 +404,7 @@ func BuildReport(app core.App, from, to calendar.Date) (*Report, error) {
 		rep.Fields[i].finish()
 	}
 	rep.Total.finish()
+	rep.Columns = reportColumns
 	return rep, nil
 }
 

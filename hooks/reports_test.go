@@ -291,7 +291,7 @@ func TestReportRoles(t *testing.T) {
 	}
 	tokens["superuser"] = superuserToken(t, app)
 	want := map[string]int{"guest": 401, roleReception: 403, roleProcessor: 403, roleField: 403, roleLeader: 200, "superuser": 200}
-	for _, path := range []string{"/api/motcua/reports/summary", "/api/motcua/reports/summary.xlsx", "/api/motcua/reports/summary.csv"} {
+	for _, path := range []string{"/api/motcua/reports/summary", "/api/motcua/reports/summary.xlsx", "/api/motcua/reports/summary.csv", "/api/motcua/dashboard", "/api/motcua/dashboard/chart/on-time-monthly.svg"} {
 		for who, code := range want {
 			res := do(mux, http.MethodGet, path+"?period=2026-Q1", tokens[who], "")
 			if res.Code != code {

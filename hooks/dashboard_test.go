@@ -1,0 +1,132 @@
+package hooks
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/pocketbase/dbx"
+)
+
+// TestDashboardFigures: today's intake and returns, overdue and due soon, and
+// the series, on dossiers with known times.
+func TestDashboardFigures(t *testing.T) {
+	app := newTestApp(t)
+	defer app.Cleanup()
+	proc := procedureOfField(t, app, "Hộ tịch")
+	now := time.Now()
+	mk := func(status string, received, due time.Time, extra map[string]any) {
+		f := map[string]any{"procedure": proc.Id, "status": status, "received_at": received, "due_at": due}
+		for k, v := range extra {
+			f[k] = v
+		}
+		mkDossier(t, app, f)
+	}
+	mk(StatusReceived, now.Add(-time.Minute), now.Add(72*time.Hour), nil)           // today, not due soon
+	mk(StatusProcessing, now.AddDate(0, 0, -10), now.Add(-time.Hour), nil)          // overdue
+	mk(StatusProcessing, now.AddDate(0, 0, -10), now.Add(24*time.Hour), nil)        // due soon
+	mk(StatusSupplementRequested, now.AddDate(0, 0, -10), now.Add(-time.Hour), nil) // paused: not overdue
+	mk(StatusReturned, now.AddDate(0, 0, -3), now.Add(-time.Hour), map[string]any{
+		"finished_at": now.Add(-2 * time.Hour), "returned_at": now.Add(-time.Minute)}) // returned today, on time
+	leader := makeStaff(t, app, roleLeader, "dash.leader")
+	mux := newMux(t, app)
+	res := do(mux, http.MethodGet, "/api/motcua/dashboard", leader.Token, "")
+	var d Dashboard
+	if err := json.Unmarshal(res.Body.Bytes(), &d); err != nil || res.Code != 200 {
+		t.Fatalf("%d %s", res.Code, res.Body.String())
+	}
+	if d.ReceivedToday < 1 || d.ReturnedToday != 1 || d.Overdue != 1 || d.DueSoon != 1 || len(d.OverdueList) != 1 || len(d.DueSoonList) != 1 {
+		t.Errorf("figures: today %d returned %d overdue %d (%d) due soon %d (%d)", d.ReceivedToday, d.ReturnedToday,
+			d.Overdue, len(d.OverdueList), d.DueSoon, len(d.DueSoonList))
+	}
+	lastMonth := d.OnTimeMonthly[len(d.OnTimeMonthly)-1]
+	if len(d.OnTimeMonthly) != 12 || len(d.SatWeekly) != 12 || lastMonth.N != 1 || lastMonth.Rate == nil || *lastMonth.Rate != 100 {
+		t.Errorf("series: %d months, last %+v", len(d.OnTimeMonthly), lastMonth)
+	}
+	if len(d.Panels) != 0 {
+		t.Errorf("panels without their capabilities: %v", d.Panels)
+	}
+	res = do(mux, http.MethodGet, "/api/motcua/dashboard/chart/on-time-monthly.svg", leader.Token, "")
+	svg := res.Body.String()
+	if res.Code != 200 || !strings.HasPrefix(svg, "<svg") || strings.Count(svg, `class="bar"`) != 1 || !strings.Contains(svg, `data-rate="100.0"`) {
+		t.Errorf("chart: %d %s", res.Code, svg)
+	}
+	if res := do(mux, http.MethodGet, "/api/motcua/dashboard/chart/nope.svg", leader.Token, ""); res.Code != 404 || !strings.Contains(res.Body.String(), "error.chart_unknown") {
+		t.Errorf("unknown chart: %d", res.Code)
+	}
+}
+
+// TestBrowserRatingThenDashboard: the counter's second screen, signed in as the
+// officer, shows the faces for a returned dossier; the citizen taps "very
+// satisfied" and a reason and sends; the leader's dashboard then shows the
+// rating in today's figures and in the weekly satisfaction chart.
+func TestBrowserRatingThenDashboard(t *testing.T) {
+	app := newTestApp(t)
+	defer app.Cleanup()
+	makeStaff(t, app, roleReception, "browser.counter")
+	makeStaff(t, app, roleLeader, "browser.leader")
+	now := time.Now()
+	d := mkDossier(t, app, map[string]any{"code": "000.00.07.H60-260302-0042", "procedure": procedureOfField(t, app, "Hộ tịch").Id,
+		"status": StatusReturned, "received_at": now.AddDate(0, 0, -2), "due_at": now.Add(time.Hour),
+		"finished_at": now.Add(-time.Hour), "returned_at": now.Add(-time.Minute)})
+	url := startServer(t, app)
+	ctx := newBrowser(t)
+	signIn := func(user string) chromedp.Action {
+		return chromedp.Tasks{
+			chromedp.Navigate(url + "/"),
+			chromedp.WaitVisible("#sign-in", chromedp.ByQuery),
+			chromedp.SendKeys("#identity", user, chromedp.ByQuery),
+			chromedp.SendKeys("#password", "correct horse 1", chromedp.ByQuery),
+			chromedp.Click("#sign-in-button", chromedp.ByQuery),
+			chromedp.WaitVisible("#start", chromedp.ByQuery),
+		}
+	}
+	var code, question string
+	var faces int
+	err := chromedp.Run(ctx,
+		signIn("browser.counter"),
+		chromedp.Navigate(url+"/rate.html?dossier="+d.Id),
+		chromedp.WaitVisible("#rate", chromedp.ByQuery),
+		chromedp.Text("#dossier-code", &code, chromedp.ByQuery),
+		chromedp.Text("#rate h1", &question, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelectorAll("#faces .face").length`, &faces),
+		chromedp.Click(`#faces .face[data-score="5"]`, chromedp.ByQuery),
+		chromedp.Click(`#chips .chip[data-reason="quick"]`, chromedp.ByQuery),
+		chromedp.Click("#send", chromedp.ByQuery),
+		chromedp.WaitVisible("#thanks", chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(code, "000.00.07.H60-260302-0042") || faces != 5 {
+		t.Errorf("rating screen: code %q, %d faces", code, faces)
+	}
+	if !strings.Contains(question, "hài lòng") || !strings.Contains(question, "ពេញចិត្ត") {
+		t.Errorf("question not in Vietnamese and Khmer: %q", question)
+	}
+	r, err := app.FindFirstRecordByFilter(colRatings, "dossier = {:d}", dbx.Params{"d": d.Id})
+	if err != nil || r.GetInt("score") != 5 || strings.Join(r.GetStringSlice("reasons"), ",") != "quick" || r.GetString("channel") != "counter" {
+		t.Fatalf("rating saved: %v %v", err, r)
+	}
+
+	var ratings, satisfied, bar string
+	err = chromedp.Run(ctx,
+		chromedp.Evaluate(`localStorage.removeItem("motcua_auth")`, nil),
+		signIn("browser.leader"),
+		chromedp.Navigate(url+"/dashboard.html"),
+		chromedp.WaitVisible("#board", chromedp.ByQuery),
+		chromedp.Poll(`document.querySelector("#chart-satisfaction-weekly svg") !== null`, nil),
+		chromedp.Text("#ratings-today", &ratings, chromedp.ByQuery),
+		chromedp.Text("#satisfied-today", &satisfied, chromedp.ByQuery),
+		chromedp.Evaluate(`Array.from(document.querySelectorAll("#chart-satisfaction-weekly rect.bar")).map(b => b.dataset.rate + "/" + b.dataset.n).join(",")`, &bar),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ratings != "1" || satisfied != "1" || bar != "100.0/1" {
+		t.Errorf("dashboard: ratings today %q, satisfied %q, weekly bars %q", ratings, satisfied, bar)
+	}
+}
