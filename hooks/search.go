@@ -119,20 +119,32 @@ func digitsOnly(toks []string) bool {
 	return true
 }
 
-// searchScope is the role filter of the dossiers read rule, as SQL on d.
-func searchScope(auth *core.Record) (string, dbx.Params) {
+// reRecordID is a PocketBase record id, safe to quote inside a MATCH expression.
+var reRecordID = regexp.MustCompile(`^[a-z0-9]+$`)
+
+// searchScope is the role filter of the dossiers read rule: as SQL on d, and as
+// a term on the index's scope column, so a processor's search walks only their
+// own dossiers' entries.
+func searchScope(auth *core.Record) (sql string, params dbx.Params, match string) {
 	if auth.IsSuperuser() {
-		return "", nil
+		return "", nil, ""
+	}
+	mine := func(col, prefix string) (string, dbx.Params, string) {
+		m := ""
+		if reRecordID.MatchString(auth.Id) {
+			m = ` AND scope : "` + prefix + auth.Id + `"`
+		}
+		return " AND d." + col + " = {:me}", dbx.Params{"me": auth.Id}, m
 	}
 	switch auth.GetString("role") {
 	case roleProcessor:
-		return " AND d.assignee = {:me}", dbx.Params{"me": auth.Id}
+		return mine("assignee", "a")
 	case roleField:
-		return " AND d.received_by = {:me}", dbx.Params{"me": auth.Id}
+		return mine("received_by", "r")
 	case roleReception, roleLeader:
-		return "", nil
+		return "", nil, ""
 	}
-	return " AND 0", nil
+	return " AND 0", nil, ""
 }
 
 const searchColumns = `d.id, d.code, d.procedure, COALESCE(p.name_vi, '') AS procedure_vi, COALESCE(p.name_km, '') AS procedure_km,
@@ -142,7 +154,7 @@ const searchColumns = `d.id, d.code, d.procedure, COALESCE(p.name_vi, '') AS pro
 // SearchDossiers runs one search for auth. limit/offset page the newest-first
 // order; the caller trims lookup keys.
 func SearchDossiers(app core.App, auth *core.Record, q string, limit, offset int) ([]SearchHit, error) {
-	scope, params := searchScope(auth)
+	scope, params, scopeMatch := searchScope(auth)
 	if params == nil {
 		params = dbx.Params{}
 	}
@@ -159,7 +171,7 @@ func SearchDossiers(app core.App, auth *core.Record, q string, limit, offset int
 		if m == "" {
 			return nil, nil
 		}
-		params["match"] = m
+		params["match"] = m + scopeMatch
 		// CROSS JOIN keeps the FTS table outermost, so rows come in its rowid
 		// order and LIMIT stops the walk early.
 		sql = `SELECT ` + searchColumns + ` FROM motcua_dossier_search s

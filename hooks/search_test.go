@@ -113,6 +113,18 @@ func TestSearch(t *testing.T) {
 	if _, res, _ := searchAs(t, mux, reception.Token, "nguyen van an", ""); names(res) != "Nguyễn Văn Ánh" {
 		t.Errorf("old name still found: %q", names(res))
 	}
+	// Reassigning moves the dossier between processors' searches.
+	p2 := makeStaff(t, app, roleProcessor, "search.p2")
+	r.Set("assignee", p2.Record.Id)
+	if err := app.Save(r); err != nil {
+		t.Fatal(err)
+	}
+	if _, res, _ := searchAs(t, mux, p1.Token, "binh", ""); len(res.Items) != 0 {
+		t.Errorf("old processor still finds the dossier: %q", names(res))
+	}
+	if _, res, _ := searchAs(t, mux, p2.Token, "binh", ""); names(res) != "Nguyễn Văn Bình" {
+		t.Errorf("new processor: %q", names(res))
+	}
 	dr, _ := app.FindRecordById(colDossiers, d)
 	if err := app.Delete(dr); err != nil {
 		t.Fatal(err)

@@ -343,8 +343,8 @@ func (g *bulkGen) commit() error {
 	for _, s := range []*sql.Stmt{g.insDossier, g.insEv, g.insRt} {
 		_ = s.Close()
 	}
-	if _, err := g.tx.Exec(`INSERT INTO motcua_dossier_search(dossier, search)
-		SELECT id, search FROM dossiers WHERE rowid > ? ORDER BY rowid`, g.batchStart); err != nil {
+	if _, err := g.tx.Exec(`INSERT INTO motcua_dossier_search(dossier, search, scope)
+		SELECT id, search, 'a' || assignee || ' r' || received_by FROM dossiers WHERE rowid > ? ORDER BY rowid`, g.batchStart); err != nil {
 		_ = g.tx.Rollback()
 		return fmt.Errorf("index batch for search: %w", err)
 	}

@@ -24,30 +24,34 @@ var RatingReasons = []string{
 // with the dossier id as an indexed column (not the rowid, which VACUUM may
 // renumber on a table without an INTEGER PRIMARY KEY), kept in step by SQL
 // triggers, so dossiers written by any path (API, hooks, the bulk generator)
-// are found. The folded text uses letters, digits and marks (Khmer vowel signs
+// are found. The scope column holds "a<assignee id> r<received_by id>" so a
+// processor's or mobile team's search is narrowed inside the index, not by
+// walking every match. The folded text uses letters, digits and marks (Khmer vowel signs
 // are marks) as token characters.
 // SearchInsertTriggerSQL is the trigger that indexes a new dossier. The bulk
 // generator drops it inside each batch's transaction and indexes the batch with
 // one INSERT … SELECT, then puts it back before committing.
 const SearchInsertTriggerSQL = `CREATE TRIGGER motcua_dossier_search_ai AFTER INSERT ON dossiers BEGIN
-		INSERT INTO motcua_dossier_search(dossier, search) VALUES (new.id, new.search);
+		INSERT INTO motcua_dossier_search(dossier, search, scope) VALUES (new.id, new.search, 'a' || new.assignee || ' r' || new.received_by);
 	END`
 
 var searchIndexSQL = []string{
-	`CREATE VIRTUAL TABLE motcua_dossier_search USING fts5(dossier, search,
+	`CREATE VIRTUAL TABLE motcua_dossier_search USING fts5(dossier, search, scope,
 		tokenize = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'")`,
 	SearchInsertTriggerSQL,
 	`CREATE TRIGGER motcua_dossier_search_ad AFTER DELETE ON dossiers BEGIN
 		DELETE FROM motcua_dossier_search WHERE rowid IN
 			(SELECT rowid FROM motcua_dossier_search WHERE motcua_dossier_search MATCH 'dossier:"' || old.id || '"');
 	END`,
-	`CREATE TRIGGER motcua_dossier_search_au AFTER UPDATE OF search ON dossiers WHEN new.search IS NOT old.search BEGIN
+	`CREATE TRIGGER motcua_dossier_search_au AFTER UPDATE OF search, assignee, received_by ON dossiers
+	WHEN new.search IS NOT old.search OR new.assignee IS NOT old.assignee OR new.received_by IS NOT old.received_by BEGIN
 		DELETE FROM motcua_dossier_search WHERE rowid IN
 			(SELECT rowid FROM motcua_dossier_search WHERE motcua_dossier_search MATCH 'dossier:"' || old.id || '"');
-		INSERT INTO motcua_dossier_search(dossier, search) VALUES (new.id, new.search);
+		INSERT INTO motcua_dossier_search(dossier, search, scope) VALUES (new.id, new.search, 'a' || new.assignee || ' r' || new.received_by);
 	END`,
 	// Oldest first, so the index's rowid order is the order dossiers were received.
-	`INSERT INTO motcua_dossier_search(dossier, search) SELECT id, search FROM dossiers ORDER BY received_at, created`,
+	`INSERT INTO motcua_dossier_search(dossier, search, scope)
+		SELECT id, search, 'a' || assignee || ' r' || received_by FROM dossiers ORDER BY received_at, created`,
 }
 
 var searchIndexDownSQL = []string{
