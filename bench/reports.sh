@@ -51,7 +51,7 @@ for p in "$last" "$this" "$old"; do
   for i in 1 2 3 4 5; do timeit "$base/api/motcua/reports/summary?period=$p" "$leader"; done | stats | sed "s/^/report JSON $p: /"
 done
 for i in 1 2 3 4 5; do timeit "$base/api/motcua/reports/summary.xlsx?period=$last" "$leader"; done | stats | sed "s/^/report xlsx $last: /"
-curl -fsS -H "Authorization: $leader" "$base/api/motcua/reports/summary?period=$last" | head -c 300; echo
+curl -fsS -H "Authorization: $leader" "$base/api/motcua/reports/summary?period=$last" -o "$work/report.json" && head -c 400 "$work/report.json"; echo
 
 # Queries a clerk types: full and partial names without accents, an ID number,
 # a phone, a code prefix. Taken from the generated data so they match.

@@ -24,7 +24,9 @@ var RatingReasons = []string{
 // with the dossier id as an indexed column (not the rowid, which VACUUM may
 // renumber on a table without an INTEGER PRIMARY KEY), kept in step by SQL
 // triggers, so dossiers written by any path (API, hooks, the bulk generator)
-// are found. The scope column holds "a<assignee id> r<received_by id>" so a
+// are found. Prefix indexes for 1–4 characters keep as-you-type queries such
+// as "094" (the start of every ID number in a province) from expanding to a
+// million terms. The scope column holds "a<assignee id> r<received_by id>" so a
 // processor's or mobile team's search is narrowed inside the index, not by
 // walking every match. The folded text uses letters, digits and marks (Khmer vowel signs
 // are marks) as token characters.
@@ -37,7 +39,7 @@ const SearchInsertTriggerSQL = `CREATE TRIGGER motcua_dossier_search_ai AFTER IN
 
 var searchIndexSQL = []string{
 	`CREATE VIRTUAL TABLE motcua_dossier_search USING fts5(dossier, search, scope,
-		tokenize = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'")`,
+		tokenize = "unicode61 remove_diacritics 0 categories 'L* N* Co M*'", prefix = '1 2 3 4')`,
 	SearchInsertTriggerSQL,
 	`CREATE TRIGGER motcua_dossier_search_ad AFTER DELETE ON dossiers BEGIN
 		DELETE FROM motcua_dossier_search WHERE rowid IN
