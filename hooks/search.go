@@ -162,10 +162,11 @@ func SearchDossiers(app core.App, auth *core.Record, q string, limit, offset int
 	var sql string
 	code := strings.ToUpper(strings.TrimSpace(q))
 	if reCode.MatchString(code) {
-		// A code or its start: a range on the unique code index.
+		// A code or its start: a range on the unique code index (a partial index,
+		// so the query repeats its "code != ''" for SQLite to use it).
 		params["lo"], params["hi"] = code, code+"\uffff"
 		sql = `SELECT ` + searchColumns + ` FROM dossiers d LEFT JOIN procedures p ON p.id = d.procedure
-			WHERE d.code >= {:lo} AND d.code < {:hi}` + scope + ` ORDER BY d.code DESC LIMIT {:limit} OFFSET {:offset}`
+			WHERE d.code != '' AND d.code >= {:lo} AND d.code < {:hi}` + scope + ` ORDER BY d.code DESC LIMIT {:limit} OFFSET {:offset}`
 	} else {
 		m := ftsQuery(q)
 		if m == "" {

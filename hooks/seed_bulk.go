@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -232,6 +233,7 @@ func SeedDossiers(app core.App, opts BulkOptions, out io.Writer) error {
 
 	g := &bulkGen{r: rand.New(rand.NewPCG(opts.Seed, uint64(existing))), cal: cal, staff: staff, procs: procs,
 		totalWeight: totalWeight, agency: agency, now: opts.Now.UTC(), seqs: seqs}
+	g.idPrefix = "g" + randID(rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), opts.Seed)), 4)
 	began := time.Now()
 	written := 0
 	const batch = 25000
@@ -291,6 +293,8 @@ type bulkGen struct {
 	seqs        map[string]int
 	usedDays    map[string]int
 
+	idPrefix                 string // random per run, so --force runs never collide
+	idNext                   uint64
 	tx                       *sql.Tx
 	batchStart               int64 // the dossiers rowid before this batch
 	insDossier, insEv, insRt *sql.Stmt
@@ -360,10 +364,19 @@ func (g *bulkGen) commit() error {
 
 func (g *bulkGen) pick(list []string) string { return list[g.r.IntN(len(list))] }
 
+// nextID is a record id in PocketBase's shape (15 of [a-z0-9]) that grows
+// within a run: appending to the right edge of each primary-key index is
+// several times cheaper than inserting random ids all over it.
+func (g *bulkGen) nextID() string {
+	g.idNext++
+	s := strconv.FormatUint(g.idNext, 36)
+	return g.idPrefix + strings.Repeat("0", 15-len(g.idPrefix)-len(s)) + s
+}
+
 func (g *bulkGen) event(dossier, action, from, to, actor string, at time.Time) error {
 	ts := dbTime(at)
 	g.events++
-	if _, err := g.insEv.Exec(randID(g.r, 15), dossier, action, from, to, actor, "", ts, ts); err != nil {
+	if _, err := g.insEv.Exec(g.nextID(), dossier, action, from, to, actor, "", ts, ts); err != nil {
 		return fmt.Errorf("insert event: %w", err)
 	}
 	return nil
@@ -480,7 +493,7 @@ func (g *bulkGen) dossier(day calendar.Date) error {
 	if r.IntN(100) < 45 {
 		scans = `["scan_` + randID(r, 10) + `.pdf"]`
 	}
-	id := randID(r, 15)
+	id := g.nextID()
 	_, err = g.insDossier.Exec(id, code, proc.id, name, idNum, gender, "Ấp "+strconv.Itoa(1+r.IntN(12))+", xã Mỹ Hương",
 		phone, 1, channel, mobile, status, ts(received), ts(due), ts(paused), ts(finished), ts(returned), ts(closed),
 		receiver, assignee, randID(r, 12), scans, seedSearchKey(code, name, idNum, phone), ts(received), ts(received))
@@ -541,7 +554,7 @@ func (g *bulkGen) dossier(day calendar.Date) error {
 		}
 		at := dbTime(returned.Add(time.Minute))
 		g.ratings++
-		if _, err := g.insRt.Exec(randID(r, 15), id, score, 5, reasons, proc.id, "", receiver, channel, at, at); err != nil {
+		if _, err := g.insRt.Exec(g.nextID(), id, score, 5, reasons, proc.id, "", receiver, channel, at, at); err != nil {
 			return fmt.Errorf("insert rating: %w", err)
 		}
 	}
