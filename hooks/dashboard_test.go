@@ -129,4 +129,26 @@ func TestBrowserRatingThenDashboard(t *testing.T) {
 	if ratings != "1" || satisfied != "1" || bar != "100.0/1" {
 		t.Errorf("dashboard: ratings today %q, satisfied %q, weekly bars %q", ratings, satisfied, bar)
 	}
+
+	// The report's print view draws the form's merged header and the totals.
+	fin := d.GetDateTime("finished_at").Time().In(zone)
+	period := fin.Format("2006-01")
+	var spans, total []string
+	err = chromedp.Run(ctx,
+		chromedp.Navigate(url+"/report.html?period="+period),
+		chromedp.Poll(`document.querySelectorAll("#report tr.total td").length > 0`, nil),
+		chromedp.Evaluate(`Array.from(document.querySelectorAll("#report tr:first-child th")).map(th => th.rowSpan + "x" + th.colSpan)`, &spans),
+		chromedp.Evaluate(`Array.from(document.querySelectorAll("#report tr.total td")).map(td => td.textContent)`, &total),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(spans, ",") != "3x1,3x1,1x7,1x4,1x3,1x4,1x2,1x3" {
+		t.Errorf("report header spans: %v", spans)
+	}
+	earlyOrOnTime := total[10] + total[11] // depends on whether the hour before "now" is the due day
+	if len(total) != len(reportColumns)+2 || total[2] != "1" || total[9] != "1" || (earlyOrOnTime != "10" && earlyOrOnTime != "01") ||
+		total[22] != "100" || total[23] != "100" {
+		t.Errorf("report totals: %v", total)
+	}
 }
