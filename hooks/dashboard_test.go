@@ -71,7 +71,8 @@ func TestBrowserRatingThenDashboard(t *testing.T) {
 	now := time.Now()
 	d := mkDossier(t, app, map[string]any{"code": "000.00.07.H60-260302-0042", "procedure": procedureOfField(t, app, "Hộ tịch").Id,
 		"status": StatusReturned, "received_at": now.AddDate(0, 0, -2), "due_at": now.Add(time.Hour),
-		"finished_at": now.Add(-time.Hour), "returned_at": now.Add(-time.Minute)})
+		"finished_at": now.Add(-time.Hour), "returned_at": now.Add(-time.Minute),
+		"search": seedSearchKey("000.00.07.H60-260302-0042", "Thạch Thị Sa Ry", "", "")})
 	url := startServer(t, app)
 	ctx := newBrowser(t)
 	signIn := func(user string) chromedp.Action {
@@ -128,6 +129,22 @@ func TestBrowserRatingThenDashboard(t *testing.T) {
 	}
 	if ratings != "1" || satisfied != "1" || bar != "100.0/1" {
 		t.Errorf("dashboard: ratings today %q, satisfied %q, weekly bars %q", ratings, satisfied, bar)
+	}
+
+	// The staff search page finds the dossier typed without accents.
+	var hit string
+	err = chromedp.Run(ctx,
+		chromedp.Navigate(url+"/search.html"),
+		chromedp.WaitVisible("#q", chromedp.ByQuery),
+		chromedp.SendKeys("#q", "thach thi sa", chromedp.ByQuery),
+		chromedp.Poll(`document.querySelectorAll("#results tr.hit").length === 1`, nil),
+		chromedp.Text("#results tr.hit", &hit, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(hit, "000.00.07.H60-260302-0042") || !strings.Contains(hit, "Thạch Thị Sa Ry") {
+		t.Errorf("search page row: %q", hit)
 	}
 
 	// The report's print view draws the form's merged header and the totals.
