@@ -156,38 +156,38 @@ func handleCounterRating(e *core.RequestEvent) error {
 	return e.JSON(http.StatusOK, map[string]any{"id": r.Id, "score": r.GetInt("score")})
 }
 
-// ratingForm is what the status page's rating_form fragment needs. Lookup
+// RatingForm is what the status page's rating_form fragment needs. Lookup
 // pages include it with {{template "rating_form" .Rating}} when RatingFormFor
 // gives one.
-type ratingForm struct {
+type RatingForm struct {
 	Lang, Code, Key string
-	Faces           []ratingFace
+	Faces           []RatingFace
 	Reasons         []string
 	Error           string // message key
 }
 
-// ratingFace is one face of the five-face scale.
-type ratingFace struct {
+// RatingFace is one face of the five-face scale.
+type RatingFace struct {
 	Score      int
 	Emoji, Key string
 }
 
 // ratingFaces are the five faces, worst first (the order citizens read them).
-var ratingFaces = []ratingFace{
+var ratingFaces = []RatingFace{
 	{1, "😠", "face.1"}, {2, "🙁", "face.2"}, {3, "😐", "face.3"},
 	{4, "🙂", "face.4"}, {5, "😄", "face.5"},
 }
 
 // RatingFormFor returns the public rating form for a dossier whose result was
 // returned and which has no rating yet, or nil (nothing to show).
-func RatingFormFor(app core.App, d *Dossier, lang string) *ratingForm {
+func RatingFormFor(app core.App, d *Dossier, lang string) *RatingForm {
 	if d == nil || d.Status() != StatusReturned {
 		return nil
 	}
 	if n, err := app.CountRecords(colRatings, dbx.HashExp{"dossier": d.Id}); err != nil || n > 0 {
 		return nil
 	}
-	return &ratingForm{Lang: lang, Code: d.Code(), Key: d.LookupKey(), Faces: ratingFaces, Reasons: pb_migrations.RatingReasons}
+	return &RatingForm{Lang: lang, Code: d.Code(), Key: d.LookupKey(), Faces: ratingFaces, Reasons: pb_migrations.RatingReasons}
 }
 
 // ratingThanksPage is the server-rendered answer of the public rating.
@@ -195,7 +195,7 @@ type ratingThanksPage struct {
 	page
 	Code    string
 	Message string // message key
-	Form    *ratingForm
+	Form    *RatingForm
 }
 
 // handlePublicRating takes the status page's form: POST /tra-cuu/{code}/danh-gia
