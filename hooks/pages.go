@@ -105,6 +105,7 @@ func bindPageRoutes(se *core.ServeEvent) error {
 type catalogueItem struct {
 	Code, NameVI, NameKM, FieldVI, FieldKM string
 	Processing, Fee, Search                string
+	Note                                   string
 	Papers                                 []catalog.Paper
 }
 
@@ -134,6 +135,10 @@ func handleCatalogue(e *core.RequestEvent) error {
 			FieldVI: r.GetString("field_vi"), FieldKM: r.GetString("field_km"), Search: search,
 			Processing: processingText(p.Lang, r.GetInt("processing_hours")),
 			Fee:        feeText(p.Lang, r.GetInt("fee"), r.GetString("fee_note_vi"), r.GetString("fee_note_km")),
+		}
+		item.Note = r.GetString("note_vi")
+		if p.Lang == "km" && r.GetString("note_km") != "" {
+			item.Note = r.GetString("note_km")
 		}
 		_ = r.UnmarshalJSONField("papers", &item.Papers)
 		p.Procedures = append(p.Procedures, item)
