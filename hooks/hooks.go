@@ -46,6 +46,7 @@ func onServe(se *core.ServeEvent, opts Options) error {
 		{"i18n", bindI18nRoutes},
 		{"calendar", bindDueDateRoutes},
 		{"intake", bindIntakeRoutes},
+		{"qr", bindQRRoutes},
 		{"pages", bindPageRoutes},
 		{"static", func(se *core.ServeEvent) error { return bindStatic(se, opts.PublicDir) }},
 	}

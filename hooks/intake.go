@@ -338,12 +338,7 @@ var lookupKeyReaders = map[string]bool{roleReception: true, roleField: true, rol
 // reception, field or leader staff (or a superuser) receives, in the record
 // API and realtime alike.
 func hideLookupKey(e *core.RecordEnrichEvent) error {
-	auth := e.RequestInfo.Auth
-	switch {
-	case auth == nil:
-		e.Record.Hide("lookup_key")
-	case auth.IsSuperuser():
-	case auth.Collection().Name != colStaff || !lookupKeyReaders[auth.GetString("role")]:
+	if !mayReadLookupKey(e.RequestInfo.Auth) {
 		e.Record.Hide("lookup_key")
 	}
 	return e.Next()
