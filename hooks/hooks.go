@@ -48,6 +48,7 @@ func onServe(se *core.ServeEvent, opts Options) error {
 		{"intake", bindIntakeRoutes},
 		{"qr", bindQRRoutes},
 		{"lookup", bindLookupRoutes},
+		{"receipt", bindReceiptRoutes},
 		{"pages", bindPageRoutes},
 		{"static", func(se *core.ServeEvent) error { return bindStatic(se, opts.PublicDir) }},
 	}
