@@ -45,6 +45,10 @@ func onServe(se *core.ServeEvent, opts Options) error {
 	}{
 		{"i18n", bindI18nRoutes},
 		{"calendar", bindDueDateRoutes},
+		{"intake", bindIntakeRoutes},
+		{"qr", bindQRRoutes},
+		{"lookup", bindLookupRoutes},
+		{"receipt", bindReceiptRoutes},
 		{"pages", bindPageRoutes},
 		{"static", func(se *core.ServeEvent) error { return bindStatic(se, opts.PublicDir) }},
 	}
@@ -63,6 +67,7 @@ func onServe(se *core.ServeEvent, opts Options) error {
 func bindRecordHooks(app core.App) {
 	bindOfficeHooks(app)
 	bindProcedureHooks(app)
+	bindIntakeHooks(app)
 }
 
 // DBConnect opens SQLite the way PocketBase does but with synchronous=FULL, so a
