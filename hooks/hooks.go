@@ -46,6 +46,7 @@ func onServe(se *core.ServeEvent, opts Options) error {
 		{"i18n", bindI18nRoutes},
 		{"calendar", bindDueDateRoutes},
 		{"pages", bindPageRoutes},
+		{"queue", func(se *core.ServeEvent) error { return bindQueueRoutes(se, opts.PublicDir) }},
 		{"static", func(se *core.ServeEvent) error { return bindStatic(se, opts.PublicDir) }},
 	}
 	for _, s := range steps {

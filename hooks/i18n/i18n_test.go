@@ -129,9 +129,11 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		t.Errorf("found only %d key uses: is the scan looking in the right place?", found)
 	}
 	dynamic := map[string][]string{
-		"weekday.": {"0", "1", "2", "3", "4", "5", "6"},
-		"role.":    {"reception", "processor", "leader", "field"},
-		"paper.":   {"original", "copy"},
+		"weekday.":       {"0", "1", "2", "3", "4", "5", "6"},
+		"role.":          {"reception", "processor", "leader", "field"},
+		"paper.":         {"original", "copy"},
+		"ticket_status.": {"waiting", "called", "serving", "done", "no_show", "transferred"},
+		"priority.":      {"elderly", "disability", "pregnant", "small_children"},
 	}
 	for prefix, vals := range dynamic {
 		for _, v := range vals {
