@@ -83,7 +83,7 @@ func handleCallNext(e *core.RequestEvent) error {
 			// Save the rest through the record so realtime tells the displays.
 			t.Set("called_by", staffID(e.Auth))
 			t.Set("wait_seconds", secondsBetween(t.GetDateTime("issued_at").Time(), now))
-			if err := tx.Save(t); err != nil {
+			if err := tx.Save(t.Record); err != nil {
 				return fmt.Errorf("save called ticket: %w", err)
 			}
 			called = t
@@ -175,7 +175,9 @@ func wrongState(t *Ticket) error {
 }
 
 func saveTicket(tx core.App, t *Ticket) (*Ticket, error) {
-	if err := tx.Save(t); err != nil {
+	// Save the record itself, not the proxy: only a *core.Record gets the
+	// field validators, the record hooks and the realtime broadcast.
+	if err := tx.Save(t.Record); err != nil {
 		return nil, fmt.Errorf("save ticket %s: %w", t.Code(), err)
 	}
 	return t, nil

@@ -15,6 +15,9 @@ import (
 // devices match no other collection's rules, so they read nothing else.
 const ruleQueueRead = `@request.auth.collectionName = "staff" || @request.auth.collectionName = "devices"`
 
+// ruleDeviceSelf matches a device's own record only.
+const ruleDeviceSelf = `@request.auth.collectionName = "devices" && id = @request.auth.id`
+
 // The queue: service groups (seeded), counters, tickets, the lobby device
 // accounts, and the link from a dossier to the ticket its intake started from.
 func init() {
@@ -84,6 +87,9 @@ func downQueueCollections(app core.App) error {
 func devicesCollection() *core.Collection {
 	c := core.NewAuthCollection("devices", "motcua_devices")
 	c.AuthRule = types.Pointer("")
+	// A device sees only itself, so any other device record answers 404.
+	c.ListRule = types.Pointer(ruleDeviceSelf)
+	c.ViewRule = types.Pointer(ruleDeviceSelf)
 	c.Fields.Add(
 		&core.TextField{Name: "username", Required: true, Min: 3, Max: 50, Pattern: `^[a-z0-9._-]+$`},
 		text("name", true, 100),
