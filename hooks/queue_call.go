@@ -1,6 +1,9 @@
 package hooks
 
 import (
+	"database/sql"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -58,32 +61,33 @@ func handleCallNext(e *core.RequestEvent) error {
 		}
 		at, _ := types.ParseDateTime(now)
 		for range callNextAttempts {
+			// Pick and mark in one statement; the status condition makes a
+			// ticket another counter already took match no row.
 			var id string
-			err := tx.DB().Select("id").From(colTickets).
-				Where(dbx.HashExp{"status": TicketWaiting, "day": queueDay(now)}).
-				AndWhere(dbx.In("group", toAny(groups)...)).
-				OrderBy("priority DESC", "issued_at ASC", "number ASC").
-				Limit(1).Row(&id)
-			if err != nil {
+			err := tx.DB().NewQuery("UPDATE tickets SET status = 'called', counter = {:counter}, called_at = {:at}" +
+				" WHERE status = 'waiting' AND id = (SELECT id FROM tickets WHERE status = 'waiting' AND day = {:day}" +
+				" AND [[group]] IN (SELECT value FROM json_each({:groups}))" +
+				" ORDER BY priority DESC, issued_at ASC, number ASC LIMIT 1) RETURNING id").
+				Bind(dbx.Params{"counter": counter.Id, "at": at.String(), "day": queueDay(now), "groups": jsonList(groups)}).Row(&id)
+			if errors.Is(err, sql.ErrNoRows) {
+				if n, _ := countWaiting(tx, queueDay(now), groups); n > 0 {
+					continue // taken by another counter between pick and mark: pick again
+				}
 				return keyedError(http.StatusNotFound, "queue.none_waiting")
 			}
-			res, err := tx.DB().NewQuery("UPDATE tickets SET status = 'called', counter = {:counter}, called_at = {:at}" +
-				" WHERE id = {:id} AND status = 'waiting'").
-				Bind(dbx.Params{"counter": counter.Id, "at": at.String(), "id": id}).Execute()
 			if err != nil {
-				return fmt.Errorf("mark ticket called: %w", err)
-			}
-			if n, _ := res.RowsAffected(); n != 1 {
-				continue // taken by another counter: pick again
+				return fmt.Errorf("call next: %w", err)
 			}
 			t, err := FindTicket(tx, id)
 			if err != nil {
 				return err
 			}
 			// Save the rest through the record so realtime tells the displays.
+			// Every value is set here from checked records: no validation pass
+			// (it would look up each relation again inside the busy writer).
 			t.Set("called_by", staffID(e.Auth))
 			t.Set("wait_seconds", secondsBetween(t.GetDateTime("issued_at").Time(), now))
-			if err := tx.Save(t.Record); err != nil {
+			if err := tx.SaveNoValidate(t.Record); err != nil {
 				return fmt.Errorf("save called ticket: %w", err)
 			}
 			called = t
@@ -97,12 +101,20 @@ func handleCallNext(e *core.RequestEvent) error {
 	return e.JSON(http.StatusOK, called.PublicExport())
 }
 
-func toAny(ss []string) []any {
-	out := make([]any, len(ss))
-	for i, s := range ss {
-		out[i] = s
-	}
-	return out
+// jsonList encodes ids as a JSON array for json_each, so a list is one bound
+// parameter rather than SQL built from strings.
+func jsonList(ids []string) string {
+	b, _ := json.Marshal(ids)
+	return string(b)
+}
+
+// countWaiting counts today's waiting tickets in the groups.
+func countWaiting(app core.App, day string, groups []string) (int, error) {
+	var n int
+	err := app.DB().NewQuery("SELECT COUNT(*) FROM tickets WHERE status = 'waiting' AND day = {:day}" +
+		" AND [[group]] IN (SELECT value FROM json_each({:groups}))").
+		Bind(dbx.Params{"day": day, "groups": jsonList(groups)}).Row(&n)
+	return n, err
 }
 
 // staffID is the staff record id of the caller, empty for a superuser.
