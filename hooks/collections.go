@@ -9,4 +9,8 @@ const (
 	colDossiers        = "dossiers"
 	colDossierEvents   = "dossier_events"
 	colDossierSequence = "dossier_sequences"
+	colDevices         = "devices"
+	colServiceGroups   = "service_groups"
+	colCounters        = "counters"
+	colTickets         = "tickets"
 )

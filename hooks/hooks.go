@@ -50,6 +50,7 @@ func onServe(se *core.ServeEvent, opts Options) error {
 		{"lookup", bindLookupRoutes},
 		{"receipt", bindReceiptRoutes},
 		{"pages", bindPageRoutes},
+		{"queue", func(se *core.ServeEvent) error { return bindQueueRoutes(se, opts.PublicDir) }},
 		{"static", func(se *core.ServeEvent) error { return bindStatic(se, opts.PublicDir) }},
 	}
 	for _, s := range steps {

@@ -22,19 +22,36 @@ type rulesFixture struct {
 }
 
 // callers of the matrix: every role, plus a second processor and field member who
-// were not given the fixture dossier.
-var callers = []string{"guest", "reception", "processor", "processor2", "leader", "field", "field2"}
+// were not given the fixture dossier, and the two kinds of lobby device.
+var callers = []string{"guest", "reception", "processor", "processor2", "leader", "field", "field2", "kiosk", "display"}
+
+// staffCallers are the callers signed in as staff.
+var staffCallers = []string{"reception", "processor", "processor2", "leader", "field", "field2"}
 
 func newRulesFixture(t *testing.T) *rulesFixture {
 	app := newTestApp(t)
 	t.Cleanup(app.Cleanup)
 	f := &rulesFixture{app: app, tokens: map[string]string{"guest": ""}, ids: map[string]string{}}
 	staff := map[string]testStaff{}
-	for _, c := range callers[1:] {
+	for _, c := range staffCallers {
 		role := strings.TrimSuffix(c, "2")
 		staff[c] = makeStaff(t, app, role, "rules."+c)
 		f.tokens[c] = staff[c].Token
 	}
+	for _, kind := range []string{deviceKiosk, deviceDisplay} {
+		f.tokens[kind] = makeDevice(t, app, kind, "rules."+kind).Token
+	}
+	f.ids[colDevices] = makeDevice(t, app, deviceKiosk, "rules.other.kiosk").Record.Id
+	f.ids[colServiceGroups] = groupID(t, app, "A")
+	f.ids[colCounters] = makeCounter(t, app, 1, "A").Id
+	tickets, _ := app.FindCollectionByNameOrId(colTickets)
+	tk := core.NewRecord(tickets)
+	tk.Load(map[string]any{"group": f.ids[colServiceGroups], "letter": "A", "number": 1, "code": "A001",
+		"status": "waiting", "day": "2026-03-02", "issued_at": "2026-03-02 09:00:00.000Z"})
+	if err := app.Save(tk); err != nil {
+		t.Fatal(err)
+	}
+	f.ids[colTickets] = tk.Id
 	// The staff fixture is a colleague, not one of the callers: self-updates are
 	// tested on their own.
 	f.ids[colStaff] = makeStaff(t, app, roleReception, "rules.colleague").Record.Id
@@ -94,6 +111,12 @@ func (f *rulesFixture) createBody(col string) string {
 			"papers": f.requiredPapers()},
 		colDossierEvents:   {"dossier": f.ids[colDossiers], "action": "forged", "at": "2026-03-02 09:00:00.000Z"},
 		colDossierSequence: {"day": "260303", "last": 5},
+		colDevices: {"username": "new.device", "password": "correct horse 1", "passwordConfirm": "correct horse 1",
+			"name": "Máy mới", "kind": "kiosk"},
+		colServiceGroups: {"letter": "F", "name_vi": "Thử", "name_km": "សាក", "active": true},
+		colCounters:      {"number": 9, "groups": []string{f.ids[colServiceGroups]}, "active": true},
+		colTickets: {"group": f.ids[colServiceGroups], "letter": "A", "number": 99, "code": "A099",
+			"status": "waiting", "day": "2026-03-02", "issued_at": "2026-03-02 09:00:00.000Z"},
 	}
 	b, _ := json.Marshal(bodies[col])
 	return string(b)
@@ -123,6 +146,10 @@ var updateBodies = map[string]string{
 	colDossiers:        `{"status":"done"}`,
 	colDossierEvents:   `{"note":"sửa lịch sử"}`,
 	colDossierSequence: `{"last":0}`,
+	colDevices:         `{"name":"Đổi tên"}`,
+	colServiceGroups:   `{"name_vi":"Đổi tên"}`,
+	colCounters:        `{"name":"Đổi tên"}`,
+	colTickets:         `{"status":"done"}`,
 }
 
 // TestRulesMatrix tries every caller × collection × action against the API and
@@ -131,7 +158,9 @@ var updateBodies = map[string]string{
 func TestRulesMatrix(t *testing.T) {
 	f := newRulesFixture(t)
 	all := callers
-	staffAll := callers[1:]
+	staffAll := staffCallers
+	// Lobby devices read the queue and nothing private: no staff, no dossiers.
+	queueReaders := append(append([]string{}, staffCallers...), "kiosk", "display")
 	type allowed struct{ see, create, update, delete []string }
 	table := map[string]allowed{
 		colStaff:           {see: staffAll},
@@ -141,6 +170,10 @@ func TestRulesMatrix(t *testing.T) {
 		colDossiers:        {see: []string{"reception", "processor", "leader", "field"}, create: []string{"reception", "field", "field2"}},
 		colDossierEvents:   {see: []string{"reception", "processor", "leader", "field"}},
 		colDossierSequence: {},
+		colDevices:         {},
+		colServiceGroups:   {see: queueReaders},
+		colCounters:        {see: queueReaders},
+		colTickets:         {see: queueReaders},
 	}
 	in := func(list []string, c string) bool {
 		for _, x := range list {

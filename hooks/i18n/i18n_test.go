@@ -136,6 +136,8 @@ func TestEveryUsedKeyExists(t *testing.T) {
 			"awaiting_fees", "withdrawn", "stopped", "done", "returned"},
 		"track_next.": {"new", "received", "refused", "processing", "supplement_requested",
 			"awaiting_fees", "withdrawn", "stopped", "done", "returned"},
+		"ticket_status.": {"waiting", "called", "serving", "done", "no_show", "transferred"},
+		"priority.":      {"elderly", "disability", "pregnant", "small_children"},
 	}
 	for prefix, vals := range dynamic {
 		for _, v := range vals {
