@@ -154,6 +154,9 @@
     body.sets = Number($("sets").value) || 1;
     body.procedure = chosen ? chosen.id : "";
     body.papers = tickedPapers();
+    // Opened from the counter page for a called queue ticket: link the two.
+    var ticket = new URLSearchParams(location.search).get("ticket");
+    if (ticket) body.ticket = ticket;
     return body;
   }
 
