@@ -45,6 +45,8 @@ func onServe(se *core.ServeEvent, opts Options) error {
 	}{
 		{"i18n", bindI18nRoutes},
 		{"calendar", bindDueDateRoutes},
+		{"intake", bindIntakeRoutes},
+		{"qr", bindQRRoutes},
 		{"pages", bindPageRoutes},
 		{"static", func(se *core.ServeEvent) error { return bindStatic(se, opts.PublicDir) }},
 	}
@@ -63,6 +65,7 @@ func onServe(se *core.ServeEvent, opts Options) error {
 func bindRecordHooks(app core.App) {
 	bindOfficeHooks(app)
 	bindProcedureHooks(app)
+	bindIntakeHooks(app)
 }
 
 // DBConnect opens SQLite the way PocketBase does but with synchronous=FULL, so a

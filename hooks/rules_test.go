@@ -89,13 +89,29 @@ func (f *rulesFixture) createBody(col string) string {
 			"sessions": map[string]any{"mon": [][]string{{"07:00", "11:30"}}}, "same_day_cutoff": "15:00"},
 		colProcedures: {"code": "9.999999", "name_vi": "Thử", "name_km": "សាក", "field_vi": "Khác",
 			"field_km": "ផ្សេងៗ", "processing_hours": 8, "active": true},
-		colHolidays:        {"date": "2026-12-31", "name_vi": "Thử", "kind": "holiday", "enabled": true},
-		colDossiers:        {"procedure": f.ids[colProcedures], "applicant_name": "Lâm Văn Sóc", "applicant_id_number": "079203001234"},
+		colHolidays: {"date": "2026-12-31", "name_vi": "Thử", "kind": "holiday", "enabled": true},
+		colDossiers: {"procedure": f.ids[colProcedures], "applicant_name": "Lâm Văn Sóc", "applicant_id_number": "079203001234",
+			"papers": f.requiredPapers()},
 		colDossierEvents:   {"dossier": f.ids[colDossiers], "action": "forged", "at": "2026-03-02 09:00:00.000Z"},
 		colDossierSequence: {"day": "260303", "last": 5},
 	}
 	b, _ := json.Marshal(bodies[col])
 	return string(b)
+}
+
+// requiredPapers ticks every required paper of the fixture procedure, so an
+// intake is complete and only the rules decide.
+func (f *rulesFixture) requiredPapers() []map[string]any {
+	p, _ := f.app.FindRecordById(colProcedures, f.ids[colProcedures])
+	var list []map[string]any
+	_ = p.UnmarshalJSONField("papers", &list)
+	out := []map[string]any{}
+	for i, x := range list {
+		if x["required"] == true {
+			out = append(out, map[string]any{"index": i, "kind": x["kind"], "count": 1})
+		}
+	}
+	return out
 }
 
 // updateBodies change one harmless field of the fixture record.
