@@ -9,4 +9,5 @@ const (
 	colDossiers        = "dossiers"
 	colDossierEvents   = "dossier_events"
 	colDossierSequence = "dossier_sequences"
+	colFieldKits       = "field_kits"
 )

@@ -47,6 +47,7 @@ func onServe(se *core.ServeEvent, opts Options) error {
 		{"calendar", bindDueDateRoutes},
 		{"intake", bindIntakeRoutes},
 		{"qr", bindQRRoutes},
+		{"field", bindFieldRoutes},
 		{"pages", bindPageRoutes},
 		{"static", func(se *core.ServeEvent) error { return bindStatic(se, opts.PublicDir) }},
 	}
