@@ -608,6 +608,10 @@ func TestFieldModeGuards(t *testing.T) {
 	if err != nil || k.Secret != kits[0].GetString("secret") || strings.Contains(res.Body.String(), "tokenKey") {
 		t.Errorf("kit file: %v", err)
 	}
+	res = do(cmux, http.MethodGet, "/api/collections/field_kits/records", leader.Token, "")
+	if res.Code != http.StatusOK || !strings.Contains(res.Body.String(), kits[0].Id) || strings.Contains(res.Body.String(), kits[0].GetString("secret")) {
+		t.Errorf("leader's list of kits must show the kit without its secret: %d", res.Code)
+	}
 	if hash, _ := k.Staff[0]["password"].(string); !strings.HasPrefix(hash, "$2") {
 		t.Errorf("kit carries %q, want a bcrypt hash", hash)
 	}

@@ -75,6 +75,13 @@ func newRulesFixture(t *testing.T) *rulesFixture {
 		t.Fatal(err)
 	}
 	f.ids[colDossierSequence] = seq.Id
+	kits, _ := app.FindCollectionByNameOrId(colFieldKits)
+	kit := core.NewRecord(kits)
+	kit.Load(map[string]any{"name": "Tổ 1", "range_from": 5000, "range_to": 5999, "secret": strings.Repeat("ab", 32)})
+	if err := app.Save(kit); err != nil {
+		t.Fatal(err)
+	}
+	f.ids[colFieldKits] = kit.Id
 	f.mux = newMux(t, app)
 	return f
 }
@@ -94,6 +101,7 @@ func (f *rulesFixture) createBody(col string) string {
 			"papers": f.requiredPapers()},
 		colDossierEvents:   {"dossier": f.ids[colDossiers], "action": "forged", "at": "2026-03-02 09:00:00.000Z"},
 		colDossierSequence: {"day": "260303", "last": 5},
+		colFieldKits:       {"name": "Tổ 2", "range_from": 6000, "range_to": 6999, "secret": strings.Repeat("cd", 32)},
 	}
 	b, _ := json.Marshal(bodies[col])
 	return string(b)
@@ -123,6 +131,7 @@ var updateBodies = map[string]string{
 	colDossiers:        `{"status":"done"}`,
 	colDossierEvents:   `{"note":"sửa lịch sử"}`,
 	colDossierSequence: `{"last":0}`,
+	colFieldKits:       `{"range_from":1}`,
 }
 
 // TestRulesMatrix tries every caller × collection × action against the API and
@@ -141,6 +150,7 @@ func TestRulesMatrix(t *testing.T) {
 		colDossiers:        {see: []string{"reception", "processor", "leader", "field"}, create: []string{"reception", "field", "field2"}},
 		colDossierEvents:   {see: []string{"reception", "processor", "leader", "field"}},
 		colDossierSequence: {},
+		colFieldKits:       {see: []string{"leader"}},
 	}
 	in := func(list []string, c string) bool {
 		for _, x := range list {
