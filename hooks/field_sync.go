@@ -32,9 +32,10 @@ import (
 //   - Idempotent: a dossier keeps the record id made on the laptop. The centre
 //     stores the content hash it arrived with; the same id with the same hash is
 //     "exists" (nothing written), with another hash "conflict" (nothing written).
-//   - Resumable: the centre commits each dossier (with its events and scans) in
-//     its own transaction and the laptop re-sends whatever is not confirmed, so a
-//     run cut anywhere and run again ends with exactly the right set.
+//   - Resumable: the centre commits whole dossiers (with their events and scans)
+//     in transactions of up to 100 and the laptop re-sends whatever is not
+//     confirmed, so a run cut anywhere and run again ends with exactly the right
+//     set.
 //   - Authentic: the whole bundle's HMAC is verified with the kit's secret before
 //     anything is decoded or written; an unknown kit, a changed byte or a cut
 //     file is refused whole.
@@ -374,7 +375,8 @@ func writeFileSynced(path string, data []byte) error {
 
 // importBundle takes a team's bundle in at the centre. The whole file is
 // verified (kit known to this centre, signature, centre identity) before
-// anything is written; then each dossier is written in its own transaction.
+// anything is written; then the dossiers are committed in batches (a batch
+// with a dossier that cannot be written is redone one dossier at a time).
 // It returns the signed acknowledgement and the report.
 func importBundle(app core.App, data []byte, progress progressFunc) (*syncReport, []byte, error) {
 	if kit, err := FindLocalKit(app); err != nil {
@@ -403,10 +405,11 @@ func importBundle(app core.App, data []byte, progress progressFunc) (*syncReport
 	}
 	rep := &syncReport{}
 	rep.add()
-	for i, d := range b.Dossiers {
-		rep.add(importDossier(app, kit.Id, d))
+	for start := 0; start < len(b.Dossiers); start += importBatchSize {
+		end := min(start+importBatchSize, len(b.Dossiers))
+		rep.add(importDossiers(app, kit.Id, b.Dossiers[start:end])...)
 		if progress != nil {
-			progress(i+1, len(b.Dossiers))
+			progress(end, len(b.Dossiers))
 		}
 	}
 	if err := noteKitSync(app, kit); err != nil {
@@ -436,103 +439,144 @@ func noteKitSync(app core.App, kit *FieldKit) error {
 	return app.Save(kit)
 }
 
-// importDossier writes one travelling dossier at the centre, with its events
-// and scans, in one transaction, unless the centre already has it (exists),
-// has other content under its id or code (conflict), or cannot take it (failed).
+// importBatchSize is how many dossiers the centre commits in one
+// transaction. With synchronous=FULL every commit waits for the disk, so one
+// commit per dossier would cost about 5 ms each; a batch of 100 costs one.
+const importBatchSize = 100
+
+// errBatchFailed rolls a batch back so that its dossiers are taken one by one.
+var errBatchFailed = errors.New("field import: a dossier of the batch could not be written")
+
+// importDossiers writes a slice of travelling dossiers at the centre: all in
+// one transaction, or, when one of them cannot be written, each in its own
+// transaction so that the others are still taken and the bad one is reported.
+func importDossiers(app core.App, kitID string, ds []fieldbundle.Dossier) []fieldbundle.Result {
+	results := make([]fieldbundle.Result, len(ds))
+	err := app.RunInTransaction(func(tx core.App) error {
+		for i, d := range ds {
+			res, err := importDossierTx(tx, kitID, d)
+			if err != nil {
+				return errBatchFailed
+			}
+			results[i] = res
+		}
+		return nil
+	})
+	if err == nil {
+		return results
+	}
+	for i, d := range ds {
+		results[i] = importDossier(app, kitID, d)
+	}
+	return results
+}
+
+// importDossier writes one travelling dossier in its own transaction; a
+// dossier that cannot be written is reported failed, with the reason logged.
 func importDossier(app core.App, kitID string, d fieldbundle.Dossier) fieldbundle.Result {
+	var res fieldbundle.Result
+	err := app.RunInTransaction(func(tx core.App) error {
+		var err error
+		res, err = importDossierTx(tx, kitID, d)
+		return err
+	})
+	if err != nil {
+		app.Logger().Error("field import: dossier not written", "dossier", d.ID, "error", err)
+		code, _ := d.Fields["code"].(string)
+		res = fieldbundle.Result{ID: d.ID, Code: code, Outcome: fieldbundle.OutcomeFailed, Key: "error.field_dossier_invalid"}
+	}
+	return res
+}
+
+// importDossierTx writes one travelling dossier at the centre, with its events
+// and scans, inside tx, unless the centre already has it (exists), has other
+// content under its id or code (conflict), or it has no code (failed). An
+// error means something was half written: the caller rolls tx back.
+func importDossierTx(tx core.App, kitID string, d fieldbundle.Dossier) (fieldbundle.Result, error) {
 	code, _ := d.Fields["code"].(string)
 	res := fieldbundle.Result{ID: d.ID, Code: code}
 	hash, err := fieldbundle.ContentHash(d)
 	if err != nil {
 		res.Outcome, res.Key = fieldbundle.OutcomeFailed, "error.field_dossier_invalid"
-		return res
+		return res, nil
 	}
 	res.Hash = hash
-	var outcome, key string
-	err = app.RunInTransaction(func(tx core.App) error {
-		if existing, err := tx.FindRecordById(colDossiers, d.ID); err == nil {
-			if existing.GetString("field_hash") == hash {
-				outcome = fieldbundle.OutcomeExists
-			} else {
-				outcome, key = fieldbundle.OutcomeConflict, "error.field_content_differs"
+	if existing, err := tx.FindRecordById(colDossiers, d.ID); err == nil {
+		if existing.GetString("field_hash") == hash {
+			res.Outcome = fieldbundle.OutcomeExists
+		} else {
+			res.Outcome, res.Key = fieldbundle.OutcomeConflict, "error.field_content_differs"
+		}
+		return res, nil
+	}
+	if code == "" {
+		res.Outcome, res.Key = fieldbundle.OutcomeFailed, "error.field_dossier_invalid"
+		return res, nil
+	}
+	if _, err := FindDossierByCode(tx, code); err == nil {
+		res.Outcome, res.Key = fieldbundle.OutcomeConflict, "error.field_code_taken"
+		return res, nil
+	}
+	col, err := tx.FindCachedCollectionByNameOrId(colDossiers)
+	if err != nil {
+		return res, err
+	}
+	r := core.NewRecord(col)
+	fields := make(map[string]any, len(d.Fields))
+	for k, v := range d.Fields {
+		if !contains(dossierLocalFields, k) && k != "id" {
+			fields[k] = v
+		}
+	}
+	r.Load(fields)
+	r.Id = d.ID
+	for _, rel := range []string{"received_by", "assignee"} {
+		clearMissingStaff(tx, r, rel)
+	}
+	r.Set("field_kit", kitID)
+	r.Set("field_hash", hash)
+	r.Set("sync_state", "")
+	r.Set("search", dossierSearchKey(r))
+	if len(d.Files) > 0 {
+		files := make([]any, 0, len(d.Files))
+		for _, f := range d.Files {
+			ff, err := filesystem.NewFileFromBytes(f.Data, f.Name)
+			if err != nil {
+				return res, fmt.Errorf("scan %s: %w", f.Name, err)
 			}
-			return nil
+			ff.Name = f.Name // keep the laptop's stored name
+			files = append(files, ff)
 		}
-		if code == "" {
-			outcome, key = fieldbundle.OutcomeFailed, "error.field_dossier_invalid"
-			return nil
-		}
-		if _, err := FindDossierByCode(tx, code); err == nil {
-			outcome, key = fieldbundle.OutcomeConflict, "error.field_code_taken"
-			return nil
-		}
-		col, err := tx.FindCachedCollectionByNameOrId(colDossiers)
-		if err != nil {
-			return err
-		}
-		r := core.NewRecord(col)
-		fields := make(map[string]any, len(d.Fields))
-		for k, v := range d.Fields {
-			if !contains(dossierLocalFields, k) && k != "id" {
+		r.Set("scans", files)
+	}
+	if err := tx.Save(r); err != nil {
+		return res, fmt.Errorf("dossier %s: %w", d.ID, err)
+	}
+	evCol, err := tx.FindCachedCollectionByNameOrId(colDossierEvents)
+	if err != nil {
+		return res, err
+	}
+	for _, ev := range d.Events {
+		er := core.NewRecord(evCol)
+		id, _ := ev["id"].(string)
+		fields := make(map[string]any, len(ev))
+		for k, v := range ev {
+			if k != "id" {
 				fields[k] = v
 			}
 		}
-		r.Load(fields)
-		r.Id = d.ID
-		for _, rel := range []string{"received_by", "assignee"} {
-			clearMissingStaff(tx, r, rel)
+		er.Load(fields)
+		er.Id = id
+		er.Set("dossier", d.ID)
+		for _, rel := range []string{"actor", "assignee"} {
+			clearMissingStaff(tx, er, rel)
 		}
-		r.Set("field_kit", kitID)
-		r.Set("field_hash", hash)
-		r.Set("sync_state", "")
-		r.Set("search", dossierSearchKey(r))
-		if len(d.Files) > 0 {
-			files := make([]any, 0, len(d.Files))
-			for _, f := range d.Files {
-				ff, err := filesystem.NewFileFromBytes(f.Data, f.Name)
-				if err != nil {
-					return fmt.Errorf("scan %s: %w", f.Name, err)
-				}
-				ff.Name = f.Name // keep the laptop's stored name
-				files = append(files, ff)
-			}
-			r.Set("scans", files)
+		if err := tx.Save(er); err != nil {
+			return res, fmt.Errorf("event %s of %s: %w", id, d.ID, err)
 		}
-		if err := tx.Save(r); err != nil {
-			return fmt.Errorf("dossier %s: %w", d.ID, err)
-		}
-		evCol, err := tx.FindCachedCollectionByNameOrId(colDossierEvents)
-		if err != nil {
-			return err
-		}
-		for _, ev := range d.Events {
-			er := core.NewRecord(evCol)
-			id, _ := ev["id"].(string)
-			fields := make(map[string]any, len(ev))
-			for k, v := range ev {
-				if k != "id" {
-					fields[k] = v
-				}
-			}
-			er.Load(fields)
-			er.Id = id
-			er.Set("dossier", d.ID)
-			for _, rel := range []string{"actor", "assignee"} {
-				clearMissingStaff(tx, er, rel)
-			}
-			if err := tx.Save(er); err != nil {
-				return fmt.Errorf("event %s of %s: %w", id, d.ID, err)
-			}
-		}
-		outcome = fieldbundle.OutcomeNew
-		return nil
-	})
-	if err != nil {
-		app.Logger().Error("field import: dossier not written", "dossier", d.ID, "code", code, "error", err)
-		outcome, key = fieldbundle.OutcomeFailed, "error.field_dossier_invalid"
 	}
-	res.Outcome, res.Key = outcome, key
-	return res
+	res.Outcome = fieldbundle.OutcomeNew
+	return res, nil
 }
 
 // clearMissingStaff empties a staff relation whose account the centre does not

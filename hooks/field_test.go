@@ -228,7 +228,7 @@ func TestFieldRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatalf("import: %v", err)
 	}
-	if rep.Counts["new"] != 40 || len(rep.Results) != 40 || len(progress) != 40 || progress[39] != 40 {
+	if rep.Counts["new"] != 40 || len(rep.Results) != 40 || len(progress) != 1 || progress[0] != 40 {
 		t.Fatalf("import: %v, progress %v", rep.Counts, len(progress))
 	}
 	if got, want := dossierIDs(t, centre), dossierIDs(t, fs.app); strings.Join(got, ",") != strings.Join(want, ",") {
@@ -626,4 +626,45 @@ func serveMux(t testing.TB, h http.Handler) string {
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv.URL
+}
+
+// TestFieldImportOneBad: a dossier the centre cannot write (its procedure is
+// unknown there) is reported failed, the rest of its batch is still taken,
+// and sending it again after the cause is fixed takes it in.
+func TestFieldImportOneBad(t *testing.T) {
+	centre, _ := newCentre(t)
+	fs := newFieldSite(t, centre, "Tổ 1", nil, "Điểm trường A")
+	ids := fs.takeIn(t, 5)
+	kit := mustLocalKit(t, fs.app)
+	secret, _ := kit.Secret()
+	fsys, _ := fs.app.NewFilesystem()
+	defer fsys.Close()
+	b := fieldbundle.Bundle{Format: fieldbundle.Version, KitID: kit.Id, CentreID: kit.GetString("centre_id")}
+	for _, id := range ids {
+		r, _ := fs.app.FindRecordById(colDossiers, id)
+		d, err := exportDossier(fs.app, fsys, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Dossiers = append(b.Dossiers, d)
+	}
+	b.Dossiers[2].Fields["procedure"] = "nosuchprocedur"
+	data, _ := fieldbundle.SealJSON(fieldbundle.KindBundle, kit.Id, secret, b)
+	rep, _, err := importBundle(centre, data, nil)
+	if err != nil || rep.Counts["new"] != 4 || rep.Counts["failed"] != 1 || rep.Results[2].Outcome != "failed" ||
+		rep.Results[2].Key != "error.field_dossier_invalid" {
+		t.Fatalf("one bad dossier: %+v %v", rep, err)
+	}
+	if _, err := centre.FindRecordById(colDossiers, ids[2]); err == nil {
+		t.Errorf("the bad dossier was written")
+	}
+	if n := countOf(t, centre, colDossierEvents); n != 4 {
+		t.Errorf("events: %d, want 4", n)
+	}
+	// Sent again as it is on the laptop, it goes in.
+	srv := serveMux(t, newMux(t, centre))
+	rep, err = pushToCentre(context.Background(), fs.app, http.DefaultClient, srv, []string{ids[2]}, nil)
+	if err != nil || rep.Counts["new"] != 1 {
+		t.Errorf("retry of the failed one: %v %v", rep, err)
+	}
 }
