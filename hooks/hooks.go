@@ -47,6 +47,8 @@ func onServe(se *core.ServeEvent, opts Options) error {
 		{"calendar", bindDueDateRoutes},
 		{"intake", bindIntakeRoutes},
 		{"qr", bindQRRoutes},
+		{"lookup", bindLookupRoutes},
+		{"receipt", bindReceiptRoutes},
 		{"field", bindFieldRoutes},
 		{"pages", bindPageRoutes},
 		{"static", func(se *core.ServeEvent) error { return bindStatic(se, opts.PublicDir) }},

@@ -24,7 +24,8 @@ var templateFS embed.FS
 
 // pages holds every server-rendered page, parsed once.
 var pages = template.Must(template.New("").Funcs(template.FuncMap{
-	"t": func(lang, key string, args ...any) string { return i18n.T(lang, key, args...) },
+	"t":   func(lang, key string, args ...any) string { return i18n.T(lang, key, args...) },
+	"inc": func(i int) int { return i + 1 },
 	"bi": func(lang, key string) map[string]string {
 		return map[string]string{"Lang": lang, "Key": key}
 	},

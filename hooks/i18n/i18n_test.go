@@ -132,6 +132,10 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		"weekday.": {"0", "1", "2", "3", "4", "5", "6"},
 		"role.":    {"reception", "processor", "leader", "field"},
 		"paper.":   {"original", "copy"},
+		"track_status.": {"new", "received", "refused", "processing", "supplement_requested",
+			"awaiting_fees", "withdrawn", "stopped", "done", "returned"},
+		"track_next.": {"new", "received", "refused", "processing", "supplement_requested",
+			"awaiting_fees", "withdrawn", "stopped", "done", "returned"},
 	}
 	for prefix, vals := range dynamic {
 		for _, v := range vals {
