@@ -13,4 +13,5 @@ const (
 	colServiceGroups   = "service_groups"
 	colCounters        = "counters"
 	colTickets         = "tickets"
+	colFieldKits       = "field_kits"
 )

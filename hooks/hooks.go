@@ -49,6 +49,7 @@ func onServe(se *core.ServeEvent, opts Options) error {
 		{"qr", bindQRRoutes},
 		{"lookup", bindLookupRoutes},
 		{"receipt", bindReceiptRoutes},
+		{"field", bindFieldRoutes},
 		{"pages", bindPageRoutes},
 		{"queue", func(se *core.ServeEvent) error { return bindQueueRoutes(se, opts.PublicDir) }},
 		{"static", func(se *core.ServeEvent) error { return bindStatic(se, opts.PublicDir) }},

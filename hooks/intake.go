@@ -104,17 +104,20 @@ func onIntake(e *core.RecordRequestEvent) error {
 	if err != nil {
 		return err
 	}
+	iss, err := intakeIssuer(e.App) // the centre, or a mobile team in field mode (field.go)
+	if err != nil {
+		return err
+	}
 	r := e.Record
 	r.Set("status", StatusReceived)
 	r.Set("received_at", now)
 	r.Set("due_at", due)
 	r.Set("received_by", e.Auth.Id)
 	r.Set("lookup_key", lookupKey)
-	r.Set("station", stationCentre)
-	r.Set("mobile", e.Auth.GetString("role") == roleField)
-	for _, f := range []string{"assignee", "paused_at", "finished_at", "returned_at", "location"} {
+	for _, f := range []string{"assignee", "paused_at", "finished_at", "returned_at"} {
 		r.Set(f, "")
 	}
+	iss.apply(r, e.Auth)
 	if r.GetString("channel") == "" {
 		r.Set("channel", channelInPerson)
 	}
@@ -123,7 +126,7 @@ func onIntake(e *core.RecordRequestEvent) error {
 	}
 
 	return e.App.RunInTransaction(func(tx core.App) error {
-		code, err := allocateCode(tx, office.AgencyCode(), now, centreRange.From, centreRange.To)
+		code, err := allocateCode(tx, office.AgencyCode(), now, iss.From, iss.To)
 		if err != nil {
 			return err
 		}

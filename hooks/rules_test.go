@@ -92,6 +92,13 @@ func newRulesFixture(t *testing.T) *rulesFixture {
 		t.Fatal(err)
 	}
 	f.ids[colDossierSequence] = seq.Id
+	kits, _ := app.FindCollectionByNameOrId(colFieldKits)
+	kit := core.NewRecord(kits)
+	kit.Load(map[string]any{"name": "Tổ 1", "range_from": 5000, "range_to": 5999, "secret": strings.Repeat("ab", 32)})
+	if err := app.Save(kit); err != nil {
+		t.Fatal(err)
+	}
+	f.ids[colFieldKits] = kit.Id
 	f.mux = newMux(t, app)
 	return f
 }
@@ -117,6 +124,7 @@ func (f *rulesFixture) createBody(col string) string {
 		colCounters:      {"number": 9, "groups": []string{f.ids[colServiceGroups]}, "active": true},
 		colTickets: {"group": f.ids[colServiceGroups], "letter": "A", "number": 99, "code": "A099",
 			"status": "waiting", "day": "2026-03-02", "issued_at": "2026-03-02 09:00:00.000Z"},
+		colFieldKits: {"name": "Tổ 2", "range_from": 6000, "range_to": 6999, "secret": strings.Repeat("cd", 32)},
 	}
 	b, _ := json.Marshal(bodies[col])
 	return string(b)
@@ -150,6 +158,7 @@ var updateBodies = map[string]string{
 	colServiceGroups:   `{"name_vi":"Đổi tên"}`,
 	colCounters:        `{"name":"Đổi tên"}`,
 	colTickets:         `{"status":"done"}`,
+	colFieldKits:       `{"range_from":1}`,
 }
 
 // TestRulesMatrix tries every caller × collection × action against the API and
@@ -174,6 +183,7 @@ func TestRulesMatrix(t *testing.T) {
 		colServiceGroups:   {see: queueReaders},
 		colCounters:        {see: queueReaders},
 		colTickets:         {see: queueReaders},
+		colFieldKits:       {see: []string{"leader"}},
 	}
 	in := func(list []string, c string) bool {
 		for _, x := range list {
