@@ -46,6 +46,7 @@ func onServe(se *core.ServeEvent, opts Options) error {
 		{"i18n", bindI18nRoutes},
 		{"calendar", bindDueDateRoutes},
 		{"pages", bindPageRoutes},
+		{"workflow", bindWorkflowRoutes},
 		{"static", func(se *core.ServeEvent) error { return bindStatic(se, opts.PublicDir) }},
 	}
 	for _, s := range steps {
@@ -63,6 +64,7 @@ func onServe(se *core.ServeEvent, opts Options) error {
 func bindRecordHooks(app core.App) {
 	bindOfficeHooks(app)
 	bindProcedureHooks(app)
+	bindWorkflowHooks(app)
 }
 
 // DBConnect opens SQLite the way PocketBase does but with synchronous=FULL, so a
