@@ -47,6 +47,9 @@ func onServe(se *core.ServeEvent, opts Options) error {
 		{"calendar", bindDueDateRoutes},
 		{"pages", bindPageRoutes},
 		{"workflow", bindWorkflowRoutes},
+		{"forms", bindFormRoutes},
+		{"worklists", bindWorklistRoutes},
+		{"ledger", bindLedgerRoutes},
 		{"static", func(se *core.ServeEvent) error { return bindStatic(se, opts.PublicDir) }},
 	}
 	for _, s := range steps {

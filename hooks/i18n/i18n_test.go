@@ -132,6 +132,15 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		"weekday.": {"0", "1", "2", "3", "4", "5", "6"},
 		"role.":    {"reception", "processor", "leader", "field"},
 		"paper.":   {"original", "copy"},
+		"status.": {"new", "received", "refused", "processing", "supplement_requested", "awaiting_fees",
+			"withdrawn", "stopped", "done", "returned"},
+		"status.explain_": {"new", "received", "refused", "processing", "supplement_requested", "awaiting_fees",
+			"withdrawn", "stopped", "done", "returned"},
+		"action.": {"receive", "assign", "start", "request_supplement", "supplement_received", "refuse",
+			"complete", "return", "withdraw", "extend", "stop"},
+		"timeliness.": {"early", "on_time", "late"},
+		"worklist.":   {"ready", "due", "mine", "overdue", "approval"},
+		"form.title_": {"02", "03", "04", "05", "06", "07"},
 	}
 	for prefix, vals := range dynamic {
 		for _, v := range vals {
