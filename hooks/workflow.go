@@ -128,6 +128,7 @@ func handleAction(e *core.RequestEvent) error {
 		return fieldErrors(bad)
 	}
 
+	var updated *Dossier
 	err = e.App.RunInTransaction(func(tx core.App) error {
 		// Read again inside the transaction: two clerks may click at once.
 		cur, err := FindDossier(tx, d.Id)
@@ -137,6 +138,7 @@ func handleAction(e *core.RequestEvent) error {
 		if !tr.from(cur.Status()) {
 			return transitionConflict(tr, cur.Status())
 		}
+		updated = cur
 		return applyAction(tx, tr, cur, e.Auth, &body, now)
 	})
 	if err != nil {
@@ -145,10 +147,6 @@ func handleAction(e *core.RequestEvent) error {
 			return apiErr
 		}
 		return fmt.Errorf("action %s on %s: %w", tr.Action, d.Id, err)
-	}
-	updated, err := FindDossier(e.App, d.Id)
-	if err != nil {
-		return err
 	}
 	if err := apis.EnrichRecord(e, updated.Record); err != nil {
 		return fmt.Errorf("action %s: enrich: %w", tr.Action, err)
