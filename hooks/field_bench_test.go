@@ -16,7 +16,7 @@ import (
 // The field dossiers are taken in once through the real intake route; each
 // round empties the centre (and resets the laptop's sync states) untimed.
 
-const benchDossiers = 1000
+const fieldBenchDossiers = 1000
 
 type fieldBench struct {
 	centre core.App
@@ -29,7 +29,7 @@ func newFieldBench(b *testing.B) *fieldBench {
 	b.Helper()
 	centre, _ := newCentre(b)
 	fs := newFieldSite(b, centre, "Tổ đo tốc độ", nil, "Điểm trường Tân Hòa")
-	fs.takeIn(b, benchDossiers)
+	fs.takeIn(b, fieldBenchDossiers)
 	data, _, err := exportBundleBytes(fs.app, mustLocalKit(b, fs.app), nil)
 	if err != nil {
 		b.Fatal(err)
@@ -57,7 +57,7 @@ func BenchmarkFieldImport1000(b *testing.B) {
 		fb.emptyCentre(b)
 		b.StartTimer()
 		rep, _, err := importBundle(fb.centre, fb.bundle, nil)
-		if err != nil || rep.Counts["new"] != benchDossiers {
+		if err != nil || rep.Counts["new"] != fieldBenchDossiers {
 			b.Fatalf("import: %v %v", rep.Counts, err)
 		}
 	}
@@ -78,7 +78,7 @@ func BenchmarkFieldPush1000(b *testing.B) {
 		}
 		b.StartTimer()
 		rep, err := pushToCentre(context.Background(), fb.fs.app, http.DefaultClient, srv, nil, nil)
-		if err != nil || rep.Counts["new"] != benchDossiers {
+		if err != nil || rep.Counts["new"] != fieldBenchDossiers {
 			b.Fatalf("push: %v %v", rep, err)
 		}
 	}

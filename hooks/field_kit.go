@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -160,7 +161,7 @@ func recordData(r *core.Record, skip ...string) (map[string]any, error) {
 	for _, f := range r.Collection().Fields {
 		name := f.GetName()
 		if name == "id" || f.Type() == core.FieldTypeAutodate || f.Type() == core.FieldTypePassword ||
-			name == core.FieldNameTokenKey || contains(skip, name) {
+			name == core.FieldNameTokenKey || slices.Contains(skip, name) {
 			continue
 		}
 		out[name] = r.Get(name)
@@ -174,15 +175,6 @@ func recordData(r *core.Record, skip ...string) (map[string]any, error) {
 		return nil, fmt.Errorf("record %s: %w", r.Id, err)
 	}
 	return plain, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // buildKitFile writes a kit's signed file: the centre's office, catalogue,

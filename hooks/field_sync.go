@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -524,7 +525,7 @@ func importDossierTx(tx core.App, kitID string, d fieldbundle.Dossier) (fieldbun
 	r := core.NewRecord(col)
 	fields := make(map[string]any, len(d.Fields))
 	for k, v := range d.Fields {
-		if !contains(dossierLocalFields, k) && k != "id" {
+		if !slices.Contains(dossierLocalFields, k) && k != "id" {
 			fields[k] = v
 		}
 	}

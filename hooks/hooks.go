@@ -52,6 +52,10 @@ func onServe(se *core.ServeEvent, opts Options) error {
 		{"field", bindFieldRoutes},
 		{"pages", bindPageRoutes},
 		{"queue", func(se *core.ServeEvent) error { return bindQueueRoutes(se, opts.PublicDir) }},
+		{"workflow", bindWorkflowRoutes},
+		{"forms", bindFormRoutes},
+		{"worklists", bindWorklistRoutes},
+		{"ledger", bindLedgerRoutes},
 		{"static", func(se *core.ServeEvent) error { return bindStatic(se, opts.PublicDir) }},
 	}
 	for _, s := range steps {
