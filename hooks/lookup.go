@@ -35,12 +35,14 @@ var codePattern = regexp.MustCompile(`^[0-9A-Za-z.]{1,40}-[0-9]{6}-[0-9]{4}$`)
 // statusRow is what the status page reads: one indexed query by code, joined
 // with the procedure's names.
 type statusRow struct {
+	ID            string         `db:"id"`
 	Code          string         `db:"code"`
 	LookupKey     string         `db:"lookup_key"`
 	Status        string         `db:"status"`
 	ApplicantName string         `db:"applicant_name"`
 	ReceivedAt    types.DateTime `db:"received_at"`
 	DueAt         types.DateTime `db:"due_at"`
+	ExtendedAt    types.DateTime `db:"extended_at"`
 	ProcVI        sql.NullString `db:"proc_vi"`
 	ProcKM        sql.NullString `db:"proc_km"`
 }
@@ -50,7 +52,7 @@ type statusRow struct {
 func findStatusRow(app core.App, code string) (*statusRow, error) {
 	var row statusRow
 	err := app.DB().NewQuery(
-		"SELECT d.[[code]], d.[[lookup_key]], d.[[status]], d.[[applicant_name]], d.[[received_at]], d.[[due_at]], " +
+		"SELECT d.[[id]], d.[[code]], d.[[lookup_key]], d.[[status]], d.[[applicant_name]], d.[[received_at]], d.[[due_at]], d.[[extended_at]], " +
 			"p.[[name_vi]] AS proc_vi, p.[[name_km]] AS proc_km " +
 			"FROM {{" + colDossiers + "}} d LEFT JOIN {{" + colProcedures + "}} p ON p.[[id]] = d.[[procedure]] " +
 			"WHERE d.[[code]] = {:code} LIMIT 1",
@@ -68,6 +70,10 @@ type statusPage struct {
 	ProcVI, ProcKM          string
 	ReceivedAt, DueAt, Now  string
 	Overdue                 bool
+	// Missing lists what the last supplement request asked the citizen to bring.
+	Missing []string
+	// Extended is set once a leader moved the due date (with an apology letter).
+	Extended bool
 }
 
 // lookupMessagePage is the data of the 404 and 429 pages.
@@ -104,11 +110,15 @@ func handleStatusPage(e *core.RequestEvent) error {
 		Code:   row.Code,
 		Status: row.Status, Applicant: textnorm.Mask(row.ApplicantName),
 		ProcVI: row.ProcVI.String, ProcKM: row.ProcKM.String,
-		ReceivedAt: clockDate(row.ReceivedAt), DueAt: clockDate(row.DueAt),
+		ReceivedAt: timeText(row.ReceivedAt.Time()), DueAt: timeText(row.DueAt.Time()),
 		Now:     time.Now().In(zone).Format("15:04 02/01/2006"),
 		Overdue: !row.DueAt.IsZero() && row.DueAt.Time().Before(time.Now()) && openStatus(row.Status),
 	}
 	p.BodyClass = "lookup"
+	if row.Status == StatusSupplementRequested {
+		p.Missing = lastMissingPapers(e.App, row.ID)
+	}
+	p.Extended = !row.ExtendedAt.IsZero() && openStatus(row.Status)
 	if _, known := StatusNumber[p.Status]; !known {
 		p.Status = StatusReceived
 	}
@@ -143,14 +153,6 @@ func statusFor(app core.App, code, key string) (*statusRow, bool) {
 // result, so a passed due date means late.
 func openStatus(s string) bool {
 	return s == StatusReceived || s == StatusProcessing || s == StatusNew
-}
-
-// clockDate shows an instant as "15:04 02/01/2006" in Vietnam, "" when unset.
-func clockDate(dt types.DateTime) string {
-	if dt.IsZero() {
-		return ""
-	}
-	return dt.Time().In(zone).Format("15:04 02/01/2006")
 }
 
 // renderLookupMessage renders the 404 or 429 page. It is bilingual and takes

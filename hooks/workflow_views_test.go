@@ -198,38 +198,6 @@ func TestLedgerCSV(t *testing.T) {
 	}
 }
 
-// TestStatusExplanation: the citizen's line names what to bring for a supplement,
-// in both languages, and the due date while the clock runs.
-func TestStatusExplanation(t *testing.T) {
-	f := newWFFixture(t)
-	setNow(f.app, time.Date(2026, 3, 2, 9, 0, 0, 0, zone))
-	d := f.dossierIn(t, StatusProcessing)
-	vi, km := statusExplanation(f.app, d)
-	if !strings.Contains(vi, timeText(d.DueAt())) || !strings.Contains(km, timeText(d.DueAt())) || !strings.Contains(km, "មន្ត្រី") {
-		t.Errorf("processing: %q / %q", vi, km)
-	}
-	f.act(t, d, "processor", ActionRequestSupplement, `{"missing_papers":["Tờ khai có xác nhận","Ảnh 4x6"]}`)
-	d, _ = FindDossier(f.app, d.Id)
-	vi, km = statusExplanation(f.app, d)
-	for _, s := range []string{vi, km} {
-		if !strings.Contains(s, "Tờ khai có xác nhận; Ảnh 4x6") {
-			t.Errorf("supplement explanation lacks the papers: %q", s)
-		}
-	}
-	if !strings.Contains(km, "ផ្នែកមួយច្រក") {
-		t.Errorf("Khmer explanation: %q", km)
-	}
-	seen := map[string]bool{}
-	for _, st := range allStatuses {
-		d.Set("status", st)
-		vi, km := statusExplanation(f.app, d)
-		if vi == "" || km == "" || vi == km || seen[vi] {
-			t.Errorf("%s: %q / %q", st, vi, km)
-		}
-		seen[vi] = true
-	}
-}
-
 // TestEventsOnlyThroughActions: an event an action wrote cannot be changed or
 // removed through the API by any staff role; only the superuser can.
 func TestEventsOnlyThroughActions(t *testing.T) {
@@ -260,5 +228,43 @@ func TestEventsOnlyThroughActions(t *testing.T) {
 	}
 	if res := do(f.mux, http.MethodPatch, url, f.tokens["superuser"], `{"note":"sửa bởi quản trị"}`); res.Code != http.StatusOK {
 		t.Errorf("superuser edit: %d", res.Code)
+	}
+}
+
+// TestStatusPageFollowsWorkflow: the citizen's status page follows each action;
+// for a supplement it lists the papers to bring (from the request), and after
+// an extension it carries the apology, in both languages.
+func TestStatusPageFollowsWorkflow(t *testing.T) {
+	f := newWFFixture(t)
+	setNow(f.app, time.Date(2026, 3, 2, 9, 0, 0, 0, zone))
+	d := f.dossierIn(t, StatusProcessing)
+	url := "/tra-cuu/" + d.Code() + "?k=" + d.LookupKey()
+	page := func() string {
+		res := do(f.mux, http.MethodGet, url, "", "")
+		if res.Code != http.StatusOK {
+			t.Fatalf("status page: %d", res.Code)
+		}
+		return res.Body.String()
+	}
+	if body := page(); !strings.Contains(body, i18n.T("km", "track_status.processing")) || strings.Contains(body, `id="missing"`) {
+		t.Errorf("processing page wrong")
+	}
+	f.act(t, d, "processor", ActionRequestSupplement, `{"missing_papers":["Tờ khai có xác nhận","Ảnh 4x6"]}`)
+	body := page()
+	for _, want := range []string{i18n.T("vi", "track_status.supplement_requested"), i18n.T("km", "lookup.missing_papers"),
+		"<li>Tờ khai có xác nhận</li>", "<li>Ảnh 4x6</li>"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("supplement page lacks %q", want)
+		}
+	}
+	f.act(t, d, "reception", ActionSupplementReceived, `{"note":"đủ"}`)
+	if body := page(); strings.Contains(body, `id="missing"`) || strings.Contains(body, `id="extended"`) {
+		t.Errorf("after the supplement the page still lists papers or an extension")
+	}
+	d, _ = FindDossier(f.app, d.Id)
+	newDue := d.DueAt().Add(72 * time.Hour).In(zone).Format(time.RFC3339)
+	f.act(t, d, "leader", ActionExtend, `{"new_due_at":"`+newDue+`","reason":"Cần xác minh thêm"}`)
+	if body := page(); !strings.Contains(body, i18n.T("km", "status.explain_extended")) {
+		t.Errorf("extended dossier: no apology on the status page")
 	}
 }

@@ -140,8 +140,6 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		"priority.":      {"elderly", "disability", "pregnant", "small_children"},
 		"status.": {"new", "received", "refused", "processing", "supplement_requested", "awaiting_fees",
 			"withdrawn", "stopped", "done", "returned"},
-		"status.explain_": {"new", "received", "refused", "processing", "supplement_requested", "awaiting_fees",
-			"withdrawn", "stopped", "done", "returned"},
 		"action.": {"receive", "assign", "start", "request_supplement", "supplement_received", "refuse",
 			"complete", "return", "withdraw", "extend", "stop"},
 		"timeliness.": {"early", "on_time", "late"},
