@@ -43,9 +43,12 @@ func onServe(se *core.ServeEvent, opts Options) error {
 		name string
 		bind func(*core.ServeEvent) error
 	}{
+		{"data lock", bindDataLock},
 		{"i18n", bindI18nRoutes},
 		{"calendar", bindDueDateRoutes},
 		{"pages", bindPageRoutes},
+		{"backup", bindBackupRoutes},
+		{"backup schedule", bindBackupSchedule},
 		{"static", func(se *core.ServeEvent) error { return bindStatic(se, opts.PublicDir) }},
 	}
 	for _, s := range steps {

@@ -17,7 +17,7 @@ import (
 
 // Commands lists motcua's admin subcommands, added to the PocketBase root command.
 func Commands(app *pocketbase.PocketBase) []*cobra.Command {
-	return []*cobra.Command{seedCommand(app)}
+	return []*cobra.Command{seedCommand(app), backupCommand(app), restoreCommand(app)}
 }
 
 func seedCommand(app *pocketbase.PocketBase) *cobra.Command {
