@@ -24,8 +24,13 @@ var errDataLocked = errors.New("pb_data is in use by a running motcua server")
 type dataLock struct{ f *os.File }
 
 // lockDataDir takes the exclusive lock on dataDir without waiting: errDataLocked
-// when a server holds it.
+// when a server holds it. The file's content is the holder's pid, for a person
+// looking; only serve writes it, so a refused restore leaves pb_data as it was.
 func lockDataDir(dataDir string) (*dataLock, error) {
+	return lockDataDirAs(dataDir, false)
+}
+
+func lockDataDirAs(dataDir string, writePid bool) (*dataLock, error) {
 	if err := os.MkdirAll(dataDir, 0o755); err != nil {
 		return nil, fmt.Errorf("lock %s: %w", dataDir, err)
 	}
@@ -37,9 +42,10 @@ func lockDataDir(dataDir string) (*dataLock, error) {
 		f.Close()
 		return nil, err
 	}
-	// The pid is only for a person looking; the lock itself is what counts.
-	_ = f.Truncate(0)
-	_, _ = f.WriteAt([]byte(fmt.Sprintf("%d\n", os.Getpid())), 0)
+	if writePid {
+		_ = f.Truncate(0)
+		_, _ = f.WriteAt([]byte(fmt.Sprintf("%d\n", os.Getpid())), 0)
+	}
 	return &dataLock{f: f}, nil
 }
 
@@ -62,7 +68,7 @@ func bindDataLock(se *core.ServeEvent) error {
 	if app.Store().Has(dataLockStoreKey) {
 		return nil // already held by this app (a test serving twice)
 	}
-	l, err := lockDataDir(app.DataDir())
+	l, err := lockDataDirAs(app.DataDir(), true)
 	if err != nil {
 		return fmt.Errorf("%w (%s)", err, app.DataDir())
 	}
