@@ -201,7 +201,6 @@ func TestBackupSettingsHidden(t *testing.T) {
 	}
 }
 
-
 // TestBrowserBackupCardForLeaders: a leader's start page shows the backup card
 // with the failure in their language; a reception officer's has no card.
 func TestBrowserBackupCardForLeaders(t *testing.T) {
