@@ -66,6 +66,7 @@ func onServe(se *core.ServeEvent, opts Options) error {
 func bindRecordHooks(app core.App) {
 	bindOfficeHooks(app)
 	bindProcedureHooks(app)
+	bindLogRedaction(app)
 }
 
 // DBConnect opens SQLite the way PocketBase does but with synchronous=FULL, so a
