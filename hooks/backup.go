@@ -157,13 +157,13 @@ func writeBackup(app core.App, opts backupOptions) (tmp string, m *backupfmt.Man
 	return tmp, m, nil
 }
 
-// copyDatabase writes a consistent copy of one database with VACUUM INTO (a
-// read transaction: writers in WAL mode go on), checks it, counts its records
-// and returns its manifest entry.
+// copyDatabase writes a consistent copy of one database, checks it, counts its
+// records and returns its manifest entry.
 func copyDatabase(db dbx.Builder, dir, file string, m *backupfmt.Manifest, target string) (backupfmt.File, int64, error) {
 	part := filepath.Join(dir, file+".part")
-	if _, err := db.NewQuery("VACUUM INTO {:path}").Bind(dbx.Params{"path": part}).Execute(); err != nil {
-		return backupfmt.File{}, 0, targetError(target, fmt.Errorf("VACUUM INTO %s: %w", file, err))
+	if err := snapshotDatabase(db, part); err != nil {
+		_ = os.Remove(part)
+		return backupfmt.File{}, 0, targetError(target, fmt.Errorf("copy %s: %w", file, err))
 	}
 	copyDB, err := dbx.Open("sqlite", part)
 	if err != nil {
@@ -192,6 +192,15 @@ func copyDatabase(db dbx.Builder, dir, file string, m *backupfmt.Manifest, targe
 		return backupfmt.File{}, 0, targetError(target, err)
 	}
 	return f, pages, nil
+}
+
+// snapshotDatabase copies a live database to dst with VACUUM INTO: one read
+// transaction (writers in WAL mode go on) that writes a compact, standalone
+// copy. SQLite's online backup API was measured as no faster with this driver,
+// and a stepwise backup restarts on every write, never finishing under intake.
+func snapshotDatabase(db dbx.Builder, dst string) error {
+	_, err := db.NewQuery("VACUUM INTO {:path}").Bind(dbx.Params{"path": dst}).Execute()
+	return err
 }
 
 // checkDatabase runs PRAGMA integrity_check on a database copy, switches it to
