@@ -199,8 +199,14 @@ func copyDatabase(db dbx.Builder, dir, file string, m *backupfmt.Manifest, targe
 // copy. SQLite's online backup API was measured as no faster with this driver,
 // and a stepwise backup restarts on every write, never finishing under intake.
 func snapshotDatabase(db dbx.Builder, dst string) error {
-	_, err := db.NewQuery("VACUUM INTO {:path}").Bind(dbx.Params{"path": dst}).Execute()
-	return err
+	if _, err := db.NewQuery("VACUUM INTO {:path}").Bind(dbx.Params{"path": dst}).Execute(); err != nil {
+		return err
+	}
+	// While the snapshot was read, the WAL could only grow. Checkpoint it now,
+	// here, so the backlog is not copied (and fsynced) inside the next intake
+	// request's commit. PASSIVE never blocks writers.
+	_, _ = db.NewQuery("PRAGMA wal_checkpoint(PASSIVE)").Execute()
+	return nil
 }
 
 // checkDatabase runs PRAGMA integrity_check on a database copy, switches it to
@@ -386,10 +392,14 @@ func targetError(target string, err error) error {
 	}
 	msg := strings.ToLower(err.Error())
 	switch {
-	case errors.Is(err, syscall.ENOSPC) || strings.Contains(msg, "disk is full") || strings.Contains(msg, "no space"):
+	// The texts cover SQLite ("database or disk is full") and Windows, whose
+	// ERROR_DISK_FULL and ERROR_WRITE_PROTECT do not map to the POSIX errnos.
+	case errors.Is(err, syscall.ENOSPC) || strings.Contains(msg, "disk is full") || strings.Contains(msg, "no space") ||
+		strings.Contains(msg, "not enough space") || strings.Contains(msg, "disk full"):
 		return opErr("backup.target_full", err, "dir", target)
 	case errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS) ||
-		strings.Contains(msg, "read-only") || strings.Contains(msg, "readonly") || strings.Contains(msg, "unable to open database file"):
+		strings.Contains(msg, "read-only") || strings.Contains(msg, "readonly") || strings.Contains(msg, "write protected") ||
+		strings.Contains(msg, "unable to open database file"):
 		return opErr("backup.target_unwritable", err, "dir", target)
 	case errors.Is(err, fs.ErrNotExist):
 		return opErr("backup.target_missing", err, "dir", target)

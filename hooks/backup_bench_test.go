@@ -67,7 +67,8 @@ func BenchmarkBackupUnderIntake(b *testing.B) {
 		b.Logf("backup output:\n%s", out)
 		b.Logf("backup of %d dossiers: %s", n, t1.Sub(t0).Round(time.Millisecond))
 		b.Logf("intake before the backup: %s", baseline)
-		b.Logf("intake during the backup: %s", during)
+		b.Logf("intake during the backup: %s; the slowest started %s after the backup began",
+			during, during.slowAt.at.Sub(t0).Round(time.Millisecond))
 		b.ReportMetric(t1.Sub(t0).Seconds(), "backup-s")
 		b.ReportMetric(float64(during.max.Milliseconds()), "max-intake-ms")
 		b.ReportMetric(float64(during.count), "intakes-during")
@@ -90,6 +91,7 @@ type sample struct {
 type latencyStats struct {
 	count, failed int
 	max, p99, p50 time.Duration
+	slowAt        sample // the slowest request
 }
 
 func (l latencyStats) String() string {
@@ -144,6 +146,11 @@ func (l *timedLoad) window(from, to time.Time) latencyStats {
 		ds = append(ds, s.took)
 	}
 	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	for _, s := range l.all {
+		if s.took > st.slowAt.took && !s.at.Add(s.took).Before(from) && !s.at.After(to) {
+			st.slowAt = s
+		}
+	}
 	if len(ds) > 0 {
 		st.max = ds[len(ds)-1]
 		st.p50 = ds[len(ds)/2]

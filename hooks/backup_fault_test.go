@@ -299,3 +299,23 @@ func TestRestoreRefusesDamagedBackup(t *testing.T) {
 		})
 	}
 }
+
+// TestTargetErrorKeys: the failure texts of SQLite and Windows (which the tests
+// cannot produce on Linux) get the same keys as the POSIX errors.
+func TestTargetErrorKeys(t *testing.T) {
+	cases := map[string]string{
+		"database or disk is full":                            "backup.target_full",
+		"write E:\\x: There is not enough space on the disk.": "backup.target_full",
+		"open E:\\x: The media is write protected.":           "backup.target_unwritable",
+		"attempt to write a readonly database":                "backup.target_unwritable",
+		"something else":                                      "backup.failed",
+	}
+	for msg, want := range cases {
+		if got := errorKey(targetError(`E:\`, errors.New(msg))); got != want {
+			t.Errorf("%q → %s, want %s", msg, got, want)
+		}
+	}
+	if got := errorKey(targetError("/x", &os.PathError{Op: "open", Path: "/x", Err: syscall.EACCES})); got != "backup.target_unwritable" {
+		t.Errorf("EACCES → %s", got)
+	}
+}
