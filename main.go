@@ -39,4 +39,5 @@ func main() {
 	if err := app.Start(); err != nil {
 		log.Fatal(err)
 	}
+	os.Exit(hooks.ExitCode()) // 1 when a motcua command (backup, restore, seed) failed
 }

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/pocketbase/pocketbase"
-	"github.com/pocketbase/pocketbase/tools/router"
 	"github.com/spf13/cobra"
 
 	"motcua/hooks/fieldbundle"
@@ -27,18 +26,6 @@ func fieldCommand(app *pocketbase.PocketBase) *cobra.Command {
 	cmd.AddCommand(fieldNewCommand(app), fieldInitCommand(app), fieldPushCommand(app), fieldExportCommand(app),
 		fieldImportCommand(app), fieldConfirmCommand(app), fieldRetireCommand(app))
 	return cmd
-}
-
-// cliError makes a keyed API error readable on a console: Vietnamese, English
-// and the key.
-func cliError(err error) error {
-	var ae *router.ApiError
-	if errors.As(err, &ae) && ae.Data != nil {
-		if key, ok := ae.Data["key"].(string); ok {
-			return fmt.Errorf("%v / %v (%s)", ae.Data["vi"], ae.Data["en"], key)
-		}
-	}
-	return err
 }
 
 func migrated(app *pocketbase.PocketBase) error {

@@ -43,6 +43,7 @@ func onServe(se *core.ServeEvent, opts Options) error {
 		name string
 		bind func(*core.ServeEvent) error
 	}{
+		{"data lock", bindDataLock},
 		{"i18n", bindI18nRoutes},
 		{"calendar", bindDueDateRoutes},
 		{"intake", bindIntakeRoutes},
@@ -56,6 +57,8 @@ func onServe(se *core.ServeEvent, opts Options) error {
 		{"forms", bindFormRoutes},
 		{"worklists", bindWorklistRoutes},
 		{"ledger", bindLedgerRoutes},
+		{"backup", bindBackupRoutes},
+		{"backup schedule", bindBackupSchedule},
 		{"static", func(se *core.ServeEvent) error { return bindStatic(se, opts.PublicDir) }},
 	}
 	for _, s := range steps {
@@ -74,6 +77,7 @@ func bindRecordHooks(app core.App) {
 	bindOfficeHooks(app)
 	bindProcedureHooks(app)
 	bindIntakeHooks(app)
+	bindLogRedaction(app)
 }
 
 // DBConnect opens SQLite the way PocketBase does but with synchronous=FULL, so a
