@@ -8,7 +8,6 @@ import (
 
 	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
-	"github.com/pocketbase/pocketbase/tools/osutils"
 
 	"motcua/hooks"
 	_ "motcua/pb_migrations"
@@ -28,8 +27,10 @@ func main() {
 	_ = app.RootCmd.ParseFlags(os.Args[1:])
 
 	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{
-		Dir:         "pb_migrations",
-		Automigrate: osutils.IsProbablyGoRun(),
+		Dir: "pb_migrations",
+		// Migrations are written by hand in Go; never generated from /_/ edits (PocketBase
+		// takes a binary run from a temp folder for "go run" and would write files).
+		Automigrate: false,
 	})
 
 	hooks.RegisterWith(app, hooks.Options{PublicDir: publicDir})
@@ -38,4 +39,5 @@ func main() {
 	if err := app.Start(); err != nil {
 		log.Fatal(err)
 	}
+	os.Exit(hooks.ExitCode()) // 1 when a motcua command (backup, restore, seed) failed
 }

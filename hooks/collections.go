@@ -10,4 +10,9 @@ const (
 	colDossierEvents   = "dossier_events"
 	colDossierSequence = "dossier_sequences"
 	colRatings         = "ratings"
+	colDevices         = "devices"
+	colServiceGroups   = "service_groups"
+	colCounters        = "counters"
+	colTickets         = "tickets"
+	colFieldKits       = "field_kits"
 )

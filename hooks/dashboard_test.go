@@ -46,8 +46,11 @@ func TestDashboardFigures(t *testing.T) {
 	if len(d.OnTimeMonthly) != 12 || len(d.SatWeekly) != 12 || lastMonth.N != 1 || lastMonth.Rate == nil || *lastMonth.Rate != 100 {
 		t.Errorf("series: %d months, last %+v", len(d.OnTimeMonthly), lastMonth)
 	}
-	if len(d.Panels) != 0 {
-		t.Errorf("panels without their capabilities: %v", d.Panels)
+	if q, ok := d.Panels["queue"].([]any); !ok || len(q) != 0 {
+		t.Errorf("queue panel on a day without tickets: %#v", d.Panels["queue"])
+	}
+	if b, ok := d.Panels["backup"].(map[string]any); !ok || b["last_ok_at"] != "" || b["warn"] != true {
+		t.Errorf("backup panel with no backup made: %#v", d.Panels["backup"])
 	}
 	res = do(mux, http.MethodGet, "/api/motcua/dashboard/chart/on-time-monthly.svg", leader.Token, "")
 	svg := res.Body.String()

@@ -43,13 +43,26 @@ func onServe(se *core.ServeEvent, opts Options) error {
 		name string
 		bind func(*core.ServeEvent) error
 	}{
+		{"data lock", bindDataLock},
 		{"i18n", bindI18nRoutes},
 		{"calendar", bindDueDateRoutes},
+		{"intake", bindIntakeRoutes},
+		{"qr", bindQRRoutes},
+		{"lookup", bindLookupRoutes},
+		{"receipt", bindReceiptRoutes},
+		{"field", bindFieldRoutes},
 		{"pages", bindPageRoutes},
 		{"reports", bindReportRoutes},
 		{"search", bindSearchRoutes},
 		{"ratings", bindRatingRoutes},
 		{"dashboard", bindDashboardRoutes},
+		{"queue", func(se *core.ServeEvent) error { return bindQueueRoutes(se, opts.PublicDir) }},
+		{"workflow", bindWorkflowRoutes},
+		{"forms", bindFormRoutes},
+		{"worklists", bindWorklistRoutes},
+		{"ledger", bindLedgerRoutes},
+		{"backup", bindBackupRoutes},
+		{"backup schedule", bindBackupSchedule},
 		{"static", func(se *core.ServeEvent) error { return bindStatic(se, opts.PublicDir) }},
 	}
 	for _, s := range steps {
@@ -68,6 +81,8 @@ func bindRecordHooks(app core.App) {
 	bindOfficeHooks(app)
 	bindProcedureHooks(app)
 	bindReportHooks(app)
+	bindIntakeHooks(app)
+	bindLogRedaction(app)
 }
 
 // DBConnect opens SQLite the way PocketBase does but with synchronous=FULL, so a

@@ -24,7 +24,8 @@ var templateFS embed.FS
 
 // pages holds every server-rendered page, parsed once.
 var pages = template.Must(template.New("").Funcs(template.FuncMap{
-	"t": func(lang, key string, args ...any) string { return i18n.T(lang, key, args...) },
+	"t":   func(lang, key string, args ...any) string { return i18n.T(lang, key, args...) },
+	"inc": func(i int) int { return i + 1 },
 	"bi": func(lang, key string) map[string]string {
 		return map[string]string{"Lang": lang, "Key": key}
 	},
@@ -105,6 +106,7 @@ func bindPageRoutes(se *core.ServeEvent) error {
 type catalogueItem struct {
 	Code, NameVI, NameKM, FieldVI, FieldKM string
 	Processing, Fee, Search                string
+	Note                                   string
 	Papers                                 []catalog.Paper
 }
 
@@ -134,6 +136,10 @@ func handleCatalogue(e *core.RequestEvent) error {
 			FieldVI: r.GetString("field_vi"), FieldKM: r.GetString("field_km"), Search: search,
 			Processing: processingText(p.Lang, r.GetInt("processing_hours")),
 			Fee:        feeText(p.Lang, r.GetInt("fee"), r.GetString("fee_note_vi"), r.GetString("fee_note_km")),
+		}
+		item.Note = r.GetString("note_vi")
+		if p.Lang == "km" && r.GetString("note_km") != "" {
+			item.Note = r.GetString("note_km")
 		}
 		_ = r.UnmarshalJSONField("papers", &item.Papers)
 		p.Procedures = append(p.Procedures, item)

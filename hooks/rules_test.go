@@ -22,19 +22,36 @@ type rulesFixture struct {
 }
 
 // callers of the matrix: every role, plus a second processor and field member who
-// were not given the fixture dossier.
-var callers = []string{"guest", "reception", "processor", "processor2", "leader", "field", "field2"}
+// were not given the fixture dossier, and the two kinds of lobby device.
+var callers = []string{"guest", "reception", "processor", "processor2", "leader", "field", "field2", "kiosk", "display"}
+
+// staffCallers are the callers signed in as staff.
+var staffCallers = []string{"reception", "processor", "processor2", "leader", "field", "field2"}
 
 func newRulesFixture(t *testing.T) *rulesFixture {
 	app := newTestApp(t)
 	t.Cleanup(app.Cleanup)
 	f := &rulesFixture{app: app, tokens: map[string]string{"guest": ""}, ids: map[string]string{}}
 	staff := map[string]testStaff{}
-	for _, c := range callers[1:] {
+	for _, c := range staffCallers {
 		role := strings.TrimSuffix(c, "2")
 		staff[c] = makeStaff(t, app, role, "rules."+c)
 		f.tokens[c] = staff[c].Token
 	}
+	for _, kind := range []string{deviceKiosk, deviceDisplay} {
+		f.tokens[kind] = makeDevice(t, app, kind, "rules."+kind).Token
+	}
+	f.ids[colDevices] = makeDevice(t, app, deviceKiosk, "rules.other.kiosk").Record.Id
+	f.ids[colServiceGroups] = groupID(t, app, "A")
+	f.ids[colCounters] = makeCounter(t, app, 1, "A").Id
+	tickets, _ := app.FindCollectionByNameOrId(colTickets)
+	tk := core.NewRecord(tickets)
+	tk.Load(map[string]any{"group": f.ids[colServiceGroups], "letter": "A", "number": 1, "code": "A001",
+		"status": "waiting", "day": "2026-03-02", "issued_at": "2026-03-02 09:00:00.000Z"})
+	if err := app.Save(tk); err != nil {
+		t.Fatal(err)
+	}
+	f.ids[colTickets] = tk.Id
 	// The staff fixture is a colleague, not one of the callers: self-updates are
 	// tested on their own.
 	f.ids[colStaff] = makeStaff(t, app, roleReception, "rules.colleague").Record.Id
@@ -82,6 +99,28 @@ func newRulesFixture(t *testing.T) *rulesFixture {
 		t.Fatal(err)
 	}
 	f.ids[colRatings] = rt.Id
+	kits, _ := app.FindCollectionByNameOrId(colFieldKits)
+	kit := core.NewRecord(kits)
+	kit.Load(map[string]any{"name": "Tổ 1", "range_from": 5000, "range_to": 5999, "secret": strings.Repeat("ab", 32)})
+	if err := app.Save(kit); err != nil {
+		t.Fatal(err)
+	}
+	f.ids[colFieldKits] = kit.Id
+	runs, _ := app.FindCollectionByNameOrId(colBackupRuns)
+	run := core.NewRecord(runs)
+	run.Load(map[string]any{"started_at": time.Now(), "ok": false, "trigger": "schedule", "dir": `E:\backups`, "error_key": "backup.target_missing"})
+	if err := app.Save(run); err != nil {
+		t.Fatal(err)
+	}
+	f.ids[colBackupRuns] = run.Id
+	users, _ := app.FindCollectionByNameOrId("users")
+	u := core.NewRecord(users)
+	u.SetEmail("someone@example.vn")
+	u.SetPassword("correct horse 1")
+	if err := app.Save(u); err != nil {
+		t.Fatal(err)
+	}
+	f.ids["users"] = u.Id
 	f.mux = newMux(t, app)
 	return f
 }
@@ -96,14 +135,39 @@ func (f *rulesFixture) createBody(col string) string {
 			"sessions": map[string]any{"mon": [][]string{{"07:00", "11:30"}}}, "same_day_cutoff": "15:00"},
 		colProcedures: {"code": "9.999999", "name_vi": "Thử", "name_km": "សាក", "field_vi": "Khác",
 			"field_km": "ផ្សេងៗ", "processing_hours": 8, "active": true},
-		colHolidays:        {"date": "2026-12-31", "name_vi": "Thử", "kind": "holiday", "enabled": true},
-		colDossiers:        {"procedure": f.ids[colProcedures], "applicant_name": "Lâm Văn Sóc", "applicant_id_number": "079203001234"},
+		colHolidays: {"date": "2026-12-31", "name_vi": "Thử", "kind": "holiday", "enabled": true},
+		colDossiers: {"procedure": f.ids[colProcedures], "applicant_name": "Lâm Văn Sóc", "applicant_id_number": "079203001234",
+			"papers": f.requiredPapers()},
 		colDossierEvents:   {"dossier": f.ids[colDossiers], "action": "forged", "at": "2026-03-02 09:00:00.000Z"},
 		colDossierSequence: {"day": "260303", "last": 5},
 		colRatings:         {"ticket_id": "t-forged", "score": 5, "channel": "counter"},
+		colDevices: {"username": "new.device", "password": "correct horse 1", "passwordConfirm": "correct horse 1",
+			"name": "Máy mới", "kind": "kiosk"},
+		colServiceGroups: {"letter": "F", "name_vi": "Thử", "name_km": "សាក", "active": true},
+		colCounters:      {"number": 9, "groups": []string{f.ids[colServiceGroups]}, "active": true},
+		colTickets: {"group": f.ids[colServiceGroups], "letter": "A", "number": 99, "code": "A099",
+			"status": "waiting", "day": "2026-03-02", "issued_at": "2026-03-02 09:00:00.000Z"},
+		colFieldKits:  {"name": "Tổ 2", "range_from": 6000, "range_to": 6999, "secret": strings.Repeat("cd", 32)},
+		colBackupRuns: {"started_at": "2026-03-02 09:00:00.000Z", "ok": true, "trigger": "command"},
+		"users":       {"email": "signup@example.vn", "password": "correct horse 1", "passwordConfirm": "correct horse 1"},
 	}
 	b, _ := json.Marshal(bodies[col])
 	return string(b)
+}
+
+// requiredPapers ticks every required paper of the fixture procedure, so an
+// intake is complete and only the rules decide.
+func (f *rulesFixture) requiredPapers() []map[string]any {
+	p, _ := f.app.FindRecordById(colProcedures, f.ids[colProcedures])
+	var list []map[string]any
+	_ = p.UnmarshalJSONField("papers", &list)
+	out := []map[string]any{}
+	for i, x := range list {
+		if x["required"] == true {
+			out = append(out, map[string]any{"index": i, "kind": x["kind"], "count": 1})
+		}
+	}
+	return out
 }
 
 // updateBodies change one harmless field of the fixture record.
@@ -116,6 +180,13 @@ var updateBodies = map[string]string{
 	colDossierEvents:   `{"note":"sửa lịch sử"}`,
 	colDossierSequence: `{"last":0}`,
 	colRatings:         `{"score":1}`,
+	colDevices:         `{"name":"Đổi tên"}`,
+	colServiceGroups:   `{"name_vi":"Đổi tên"}`,
+	colCounters:        `{"name":"Đổi tên"}`,
+	colTickets:         `{"status":"done"}`,
+	colFieldKits:       `{"range_from":1}`,
+	colBackupRuns:      `{"ok":true}`,
+	"users":            `{"name":"x"}`,
 }
 
 // TestRulesMatrix tries every caller × collection × action against the API and
@@ -124,7 +195,9 @@ var updateBodies = map[string]string{
 func TestRulesMatrix(t *testing.T) {
 	f := newRulesFixture(t)
 	all := callers
-	staffAll := callers[1:]
+	staffAll := staffCallers
+	// Lobby devices read the queue and nothing private: no staff, no dossiers.
+	queueReaders := append(append([]string{}, staffCallers...), "kiosk", "display")
 	type allowed struct{ see, create, update, delete []string }
 	table := map[string]allowed{
 		colStaff:           {see: staffAll},
@@ -135,7 +208,28 @@ func TestRulesMatrix(t *testing.T) {
 		colDossierEvents:   {see: []string{"reception", "processor", "leader", "field"}},
 		colDossierSequence: {},
 		// Ratings are written only through /api/motcua/ratings and the status page.
-		colRatings: {see: []string{"reception", "leader"}},
+		colRatings:       {see: []string{"reception", "leader"}},
+		colDevices:       {},
+		colServiceGroups: {see: queueReaders},
+		colCounters:      {see: queueReaders},
+		colTickets:       {see: queueReaders},
+		colFieldKits:     {see: []string{"leader"}},
+		colBackupRuns:    {},
+		"users":          {}, // PocketBase's unused default, closed by a migration
+	}
+	// Every collection of ours is in the table: a new collection without a
+	// row here fails, so its rules are never left untested.
+	cols, err := f.app.FindAllCollections()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cols {
+		if c.System || strings.HasPrefix(c.Name, "_") {
+			continue
+		}
+		if _, ok := table[c.Name]; !ok {
+			t.Errorf("collection %s is missing from the rules matrix", c.Name)
+		}
 	}
 	in := func(list []string, c string) bool {
 		for _, x := range list {
@@ -162,7 +256,7 @@ func TestRulesMatrix(t *testing.T) {
 				if (res.Code == http.StatusOK) != in(want.see, caller) {
 					t.Errorf("view: status %d, want visible=%v", res.Code, in(want.see, caller))
 				}
-				if col != colDossierSequence && !in(want.see, caller) && res.Code == http.StatusForbidden && caller != "guest" {
+				if col != colDossierSequence && col != colBackupRuns && col != "users" && !in(want.see, caller) && res.Code == http.StatusForbidden && caller != "guest" {
 					t.Errorf("view: a record the caller may not see must answer 404, got 403")
 				}
 				// create

@@ -135,3 +135,15 @@ func doForm(mux http.Handler, url, form string) *httptest.ResponseRecorder {
 	mux.ServeHTTP(rec, req)
 	return rec
 }
+
+// httptestRequest builds a request for serve.
+func httptestRequest(method, url string) *http.Request {
+	return httptest.NewRequest(method, url, nil)
+}
+
+// serve runs one request through mux.
+func serve(mux http.Handler, req *http.Request) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	mux.ServeHTTP(rec, req)
+	return rec
+}

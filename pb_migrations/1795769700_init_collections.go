@@ -123,6 +123,9 @@ func proceduresCollection() *core.Collection {
 		&core.NumberField{Name: "fee", OnlyInt: true, Min: types.Pointer(0.0)},
 		text("fee_note_vi", false, 300),
 		text("fee_note_km", false, 500),
+		// Short remarks for citizens (e.g. "both parties must be present").
+		text("note_vi", false, 500),
+		text("note_km", false, 800),
 		&core.JSONField{Name: "papers", MaxSize: 20000},
 		&core.BoolField{Name: "active"},
 		// Accent-folded names for searching without diacritics; filled by a hook.

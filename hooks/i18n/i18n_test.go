@@ -135,6 +135,19 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		"face.":    {"1", "2", "3", "4", "5"},
 		"reason.": {"good_service", "quick", "clear_guidance", "kind_staff", "waited_long", "unclear_guidance",
 			"staff_attitude", "extra_papers", "came_back_many_times"},
+		"track_status.": {"new", "received", "refused", "processing", "supplement_requested",
+			"awaiting_fees", "withdrawn", "stopped", "done", "returned"},
+		"track_next.": {"new", "received", "refused", "processing", "supplement_requested",
+			"awaiting_fees", "withdrawn", "stopped", "done", "returned"},
+		"ticket_status.": {"waiting", "called", "serving", "done", "no_show", "transferred"},
+		"priority.":      {"elderly", "disability", "pregnant", "small_children"},
+		"status.": {"new", "received", "refused", "processing", "supplement_requested", "awaiting_fees",
+			"withdrawn", "stopped", "done", "returned"},
+		"action.": {"receive", "assign", "start", "request_supplement", "supplement_received", "refuse",
+			"complete", "return", "withdraw", "extend", "stop"},
+		"timeliness.": {"early", "on_time", "late"},
+		"worklist.":   {"ready", "due", "mine", "overdue", "approval"},
+		"form.title_": {"02", "03", "04", "05", "06", "07"},
 	}
 	for prefix, vals := range dynamic {
 		for _, v := range vals {

@@ -100,8 +100,32 @@
     var refresh = M.auth ? M.api("/api/collections/staff/auth-refresh", { method: "POST" }).then(function (res) {
       M.auth = { token: res.token, record: res.record }; saveAuth(); lang = res.record.language || lang;
     }, function () { M.signOut(); }) : Promise.resolve();
-    return refresh.then(function () { return M.setLang(lang, false); }).then(function () { return M.auth && M.auth.record; });
+    return refresh.then(function () { return M.setLang(lang, false); }).then(M.loadField).then(function () { return M.auth && M.auth.record; });
   };
+
+  // loadField asks whether this appliance is a mobile team's laptop and, if so,
+  // shows the team and the school site of the day in a banner on every staff page
+  // (not printed). Pages read M.field; "motcua:field" tells them it changed.
+  M.field = { mode: "centre" };
+  M.loadField = function () {
+    return M.api("/api/motcua/field/status").then(function (st) {
+      M.field = st || { mode: "centre" };
+      M.drawFieldBanner();
+      document.dispatchEvent(new CustomEvent("motcua:field"));
+    }, function () { /* an older centre without field mode: no banner */ });
+  };
+  M.drawFieldBanner = function () {
+    var el = document.getElementById("field-banner");
+    if (M.field.mode !== "field") { if (el) el.remove(); return; }
+    if (!el) {
+      el = document.createElement("div");
+      el.id = "field-banner"; el.className = "field-banner no-print"; el.setAttribute("role", "status");
+      document.body.insertBefore(el, document.body.firstChild);
+    }
+    el.textContent = M.t("field.banner", { team: M.field.team, location: M.field.location || M.t("field.no_location") });
+    el.classList.toggle("warn", !M.field.location);
+  };
+  document.addEventListener("motcua:lang", function () { if (M.field.mode === "field") M.drawFieldBanner(); });
 
   // dateText formats an instant as a date in the office's time zone.
   M.dateText = function (d, withTime) {

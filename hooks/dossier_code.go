@@ -1,0 +1,64 @@
+package hooks
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// codeRange is a block of daily sequence numbers one issuer draws from. The
+// centre counter draws from centreRange; a mobile team gets a range of its own
+// (e.g. 5000–5999) reserved before it leaves, so that codes printed offline on
+// its receipts can never collide with the centre's when it syncs back. Codes stay
+// <agency_code>-<yymmdd>-<NNNN> with four digits, so every range lies in 1–9999.
+type codeRange struct{ From, To int }
+
+// centreRange is the centre's share of each day's numbers: 0001–4999. The rest
+// (5000–9999) is left for mobile teams' reserved ranges.
+var centreRange = codeRange{From: 1, To: 4999}
+
+// codeDay is the yymmdd part of a dossier code: the reception date in Vietnam,
+// whatever the PC's clock zone.
+func codeDay(t time.Time) string { return t.In(zone).Format("060102") }
+
+// formatCode builds a dossier code from its parts.
+func formatCode(agency, day string, n int) string {
+	return fmt.Sprintf("%s-%s-%04d", agency, day, n)
+}
+
+// allocateCode takes the next number of day's sequence within [from, to] and
+// returns the dossier code. It must run inside the transaction that saves the
+// dossier: the sequence row and the dossier then commit (or roll back)
+// together, so a number is never handed out twice nor for a dossier that was
+// not saved. The increment is one UPSERT … RETURNING statement, so even two
+// transactions on separate connections could not read the same "last".
+// A range that is used up answers a keyed 409 instead of spilling into a range
+// another issuer owns.
+func allocateCode(tx core.App, agency string, day time.Time, from, to int) (string, error) {
+	if from < 1 || to > 9999 || from > to {
+		return "", fmt.Errorf("allocate dossier code: bad range %d–%d", from, to)
+	}
+	d := codeDay(day)
+	var last int
+	err := tx.DB().NewQuery(
+		"INSERT INTO {{" + colDossierSequence + "}} ([[id]], [[day]], [[range_from]], [[last]]) " +
+			"VALUES ({:id}, {:day}, {:from}, {:first}) " +
+			"ON CONFLICT ([[day]], [[range_from]]) DO UPDATE SET [[last]] = [[last]] + 1 " +
+			"RETURNING [[last]]",
+	).Bind(dbx.Params{"id": core.GenerateDefaultRandomId(), "day": d, "from": from, "first": from}).Row(&last)
+	if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return "", fmt.Errorf("allocate dossier code: no row returned")
+		}
+		return "", fmt.Errorf("allocate dossier code: %w", err)
+	}
+	if last > to {
+		return "", keyedError(http.StatusConflict, "error.code_range_exhausted")
+	}
+	return formatCode(agency, d, last), nil
+}

@@ -1,0 +1,113 @@
+package hooks
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"image"
+	_ "image/png"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+	gzqr "github.com/makiuchi-d/gozxing/qrcode"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// intakeOne takes a birth-registration dossier in through the API with token
+// and returns it as stored.
+func intakeOne(t testing.TB, app core.App, mux http.Handler, token string) *Dossier {
+	t.Helper()
+	proc := procByCode(t, app, "1.001193")
+	res := do(mux, http.MethodPost, dossiersURL, token, intakeBody(proc.Id, nil))
+	if res.Code != http.StatusOK {
+		t.Fatalf("intake: %d %s", res.Code, res.Body.String())
+	}
+	var out map[string]any
+	_ = json.Unmarshal(res.Body.Bytes(), &out)
+	d, err := FindDossier(app, fmt.Sprint(out["id"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// decodeQR reads the text of a QR code PNG the way a phone would.
+func decodeQR(t testing.TB, png []byte) string {
+	t.Helper()
+	img, _, err := image.Decode(bytes.NewReader(png))
+	if err != nil {
+		t.Fatalf("decode png: %v", err)
+	}
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := gzqr.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil {
+		t.Fatalf("decode qr: %v", err)
+	}
+	return res.GetText()
+}
+
+// TestDossierQR: the served PNG decodes to exactly the status URL, with whole
+// pixels per module; staff who may not see the dossier or its key get 404.
+func TestDossierQR(t *testing.T) {
+	app := newTestApp(t)
+	defer app.Cleanup()
+	office, _ := FindOffice(app)
+	office.Set("public_url", "http://192.168.1.10:8090/")
+	if err := app.Save(office); err != nil {
+		t.Fatal(err)
+	}
+	mux := newMux(t, app)
+	rec := makeStaff(t, app, roleReception, "qr.reception")
+	d := intakeOne(t, app, mux, rec.Token)
+	url := "/api/motcua/dossiers/" + d.Id + "/qr.png"
+
+	res := do(mux, http.MethodGet, url, rec.Token, "")
+	if res.Code != http.StatusOK || res.Header().Get("Content-Type") != "image/png" {
+		t.Fatalf("status %d %s", res.Code, res.Header().Get("Content-Type"))
+	}
+	want := "http://192.168.1.10:8090/tra-cuu/" + d.Code() + "?k=" + d.LookupKey()
+	if got := decodeQR(t, res.Body.Bytes()); got != want {
+		t.Errorf("QR says %q, want %q", got, want)
+	}
+	img, _, _ := image.Decode(bytes.NewReader(res.Body.Bytes()))
+	// go-qrcode adds a 4-module quiet zone on each side.
+	if w := img.Bounds().Dx(); w%qrModulePixels != 0 {
+		t.Errorf("image width %d is not a whole number of %d px modules", w, qrModulePixels)
+	}
+
+	processor := makeStaff(t, app, roleProcessor, "qr.processor")
+	d.Set("assignee", processor.Record.Id)
+	_ = app.Save(d)
+	otherField := makeStaff(t, app, roleField, "qr.field")
+	for name, token := range map[string]string{"processor (assignee)": processor.Token, "field (not theirs)": otherField.Token} {
+		res := do(mux, http.MethodGet, url, token, "")
+		if res.Code != http.StatusNotFound || strings.Contains(res.Body.String(), d.LookupKey()) {
+			t.Errorf("%s: status %d", name, res.Code)
+		}
+	}
+	if res := do(mux, http.MethodGet, url, "", ""); res.Code != http.StatusUnauthorized {
+		t.Errorf("guest: status %d", res.Code)
+	}
+	if res := do(mux, http.MethodGet, "/api/motcua/dossiers/nosuchdossier/qr.png", rec.Token, ""); res.Code != http.StatusNotFound {
+		t.Errorf("unknown dossier: status %d", res.Code)
+	}
+	leader := makeStaff(t, app, roleLeader, "qr.leader")
+	if res := do(mux, http.MethodGet, url, leader.Token, ""); res.Code != http.StatusOK {
+		t.Errorf("leader: status %d", res.Code)
+	}
+}
+
+// BenchmarkQRPNG times drawing a receipt's QR code (budget: under 5 ms).
+func BenchmarkQRPNG(b *testing.B) {
+	text := "http://192.168.1.10:8090/tra-cuu/000.00.07.H60-260818-0001?k=ab3cd4ef5gh6"
+	for b.Loop() {
+		if _, err := qrPNG(text); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,227 @@
+// The counter intake page: scan the ID card, pick the procedure, tick the papers,
+// see the due date, save, and open the receipt ready to print. The ID-card QR is
+// parsed by the server (POST /api/motcua/idcard/parse) so that the page and the
+// server never disagree about a name or a garbled scan.
+(function (M) {
+  "use strict";
+  var $ = function (id) { return document.getElementById(id); };
+  var MAX_SCAN = 10 * 1024 * 1024; // the dossiers.scans field's limit per file
+  var procedures = [], chosen = null;
+  var FIELD_OF_CARD = { id: "applicant_id_number", old_id: "applicant_old_id", name: "applicant_name",
+    birth_date: "applicant_birth_date", gender: "applicant_gender", address: "applicant_address" };
+
+  function clearErrors() {
+    document.querySelectorAll(".field-error").forEach(function (el) { el.textContent = ""; });
+    document.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
+  }
+
+  function fieldError(field, key) {
+    var el = document.querySelector('[data-error-for="' + field + '"]');
+    if (el) el.textContent = M.t(key);
+    var input = $(field);
+    if (input) input.setAttribute("aria-invalid", "true");
+    return !!el;
+  }
+
+  // showError puts each keyed field error beside its field, the rest on top.
+  function showError(err) {
+    var data = (err.body && err.body.data) || {};
+    var shown = false;
+    Object.keys(data).forEach(function (f) {
+      if (data[f] && data[f].code) shown = fieldError(f, data[f].code) || shown;
+    });
+    M.say($("msg"), "error", shown ? M.t("error.form_invalid") : M.errorText(err));
+  }
+
+  // --- ID card scan -------------------------------------------------------
+  var scanTimer = null;
+  function parseScan() {
+    var text = $("scan").value;
+    clearTimeout(scanTimer);
+    if (!text.trim()) return;
+    $("scan-error").textContent = "";
+    M.api("/api/motcua/idcard/parse", { method: "POST", body: { text: text } }).then(function (card) {
+      $("applicant_id_number").value = card.id || "";
+      $("applicant_old_id").value = card.old_id || "";
+      $("applicant_name").value = card.name || "";
+      $("applicant_birth_date").value = card.birth_date || "";
+      $("applicant_gender").value = card.gender || "";
+      $("applicant_address").value = card.address || "";
+      $("scan").value = "";
+      M.say($("msg"), "ok", M.t("intake.scan_ok"));
+      $("proc-search").focus();
+    }, function (err) {
+      var d = (err.body && err.body.data) || {};
+      $("scan-error").textContent = M.errorText(err);
+      $("scan").setAttribute("aria-invalid", "true");
+      if (d.field && FIELD_OF_CARD[d.field]) fieldError(FIELD_OF_CARD[d.field], d.key);
+      M.say($("msg"), d.key === "error.idcard_garbled" ? "warn" : "error", M.errorText(err));
+    });
+  }
+  $("scan").addEventListener("keydown", function (ev) {
+    // A USB scanner ends the code with Enter: parse instead of submitting the form.
+    if (ev.key === "Enter") { ev.preventDefault(); parseScan(); }
+  });
+  $("scan").addEventListener("input", function () {
+    clearTimeout(scanTimer);
+    if (($("scan").value.match(/\|/g) || []).length >= 5) scanTimer = setTimeout(parseScan, 400);
+  });
+
+  // --- procedure ----------------------------------------------------------
+  function procName(p) {
+    return M.lang === "km" ? p.name_km : p.name_vi;
+  }
+  function procOther(p) {
+    return M.lang === "km" ? p.name_vi : p.name_km;
+  }
+  function searchProcedures() {
+    var terms = motcuaFold($("proc-search").value).split(" ").filter(Boolean);
+    var list = $("proc-results"); list.innerHTML = "";
+    if (!terms.length) return;
+    procedures.filter(function (p) {
+      return terms.every(function (t) { return p._fold.indexOf(t) >= 0; });
+    }).slice(0, 8).forEach(function (p) {
+      var li = document.createElement("li");
+      var b = document.createElement("button");
+      b.type = "button"; b.className = "secondary proc-option"; b.setAttribute("data-id", p.id);
+      b.textContent = procName(p);
+      var sub = document.createElement("span"); sub.className = "sub"; sub.textContent = procOther(p) + " · " + p.code;
+      if (M.lang !== "km") sub.lang = "km";
+      b.appendChild(sub);
+      b.addEventListener("click", function () { choose(p); });
+      li.appendChild(b); list.appendChild(li);
+    });
+  }
+  $("proc-search").addEventListener("input", searchProcedures);
+
+  function choose(p) {
+    chosen = p;
+    $("proc-results").innerHTML = "";
+    $("proc-search").value = "";
+    var c = $("proc-chosen"); c.classList.remove("hidden");
+    c.textContent = procName(p) + " (" + p.code + ")";
+    drawPapers();
+    showDue();
+  }
+
+  function drawPapers() {
+    var tbl = $("papers"); tbl.innerHTML = "";
+    (chosen.papers || []).forEach(function (paper, i) {
+      var tr = document.createElement("tr"); tr.className = "paper-row"; tr.setAttribute("data-index", i);
+      var td1 = document.createElement("td");
+      var cb = document.createElement("input"); cb.type = "checkbox"; cb.id = "paper-" + i; cb.className = "paper-got";
+      var lab = document.createElement("label"); lab.htmlFor = cb.id; lab.className = "inline";
+      lab.textContent = (M.lang === "km" ? paper.name_km : paper.name_vi) + (paper.required ? "" : " (" + M.t("catalogue.optional") + ")");
+      td1.appendChild(cb); td1.appendChild(lab);
+      var td2 = document.createElement("td");
+      var kind = document.createElement("select"); kind.className = "paper-kind";
+      ["original", "copy"].forEach(function (k) {
+        var o = document.createElement("option"); o.value = k; o.textContent = M.t("paper." + k); kind.appendChild(o);
+      });
+      kind.value = paper.kind;
+      td2.appendChild(kind);
+      var td3 = document.createElement("td");
+      var n = document.createElement("input"); n.type = "number"; n.min = 1; n.max = 99; n.value = paper.count || 1; n.className = "paper-count";
+      td3.appendChild(n);
+      tr.appendChild(td1); tr.appendChild(td2); tr.appendChild(td3);
+      tbl.appendChild(tr);
+    });
+    $("papers-box").classList.remove("hidden");
+  }
+
+  function tickedPapers() {
+    var out = [];
+    document.querySelectorAll("#papers .paper-row").forEach(function (tr) {
+      if (!tr.querySelector(".paper-got").checked) return;
+      out.push({ index: Number(tr.getAttribute("data-index")), kind: tr.querySelector(".paper-kind").value,
+        count: Number(tr.querySelector(".paper-count").value) });
+    });
+    return out;
+  }
+
+  function showDue() {
+    $("due").textContent = M.t("shell.loading");
+    M.api("/api/motcua/due-date?procedure=" + encodeURIComponent(chosen.id)).then(function (res) {
+      $("due").textContent = M.t("intake.due", { date: M.dateText(new Date(res.due_at), true) });
+    }, function (err) { $("due").textContent = M.errorText(err); });
+  }
+
+  // --- save ---------------------------------------------------------------
+  function payload() {
+    var body = {};
+    ["applicant_name", "applicant_id_number", "applicant_old_id", "applicant_birth_date", "applicant_gender",
+      "applicant_address", "applicant_phone", "notes"].forEach(function (f) { body[f] = $(f).value; });
+    body.sets = Number($("sets").value) || 1;
+    body.procedure = chosen ? chosen.id : "";
+    body.papers = tickedPapers();
+    // Opened from the counter page for a called queue ticket: link the two.
+    var ticket = new URLSearchParams(location.search).get("ticket");
+    if (ticket) body.ticket = ticket;
+    return body;
+  }
+
+  $("intake").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    clearErrors();
+    var files = Array.prototype.slice.call($("scans").files || []);
+    var tooBig = files.some(function (f) { return f.size > MAX_SCAN || !/^(application\/pdf|image\/jpeg|image\/png)$/.test(f.type); });
+    if (tooBig) { fieldError("scans", "intake.scans_invalid"); return; }
+    var body = payload();
+    if (files.length) {
+      var fd = new FormData();
+      fd.append("@jsonPayload", JSON.stringify(body));
+      files.forEach(function (f) { fd.append("scans", f); });
+      body = fd;
+    }
+    var btn = $("save"); btn.disabled = true;
+    M.say($("msg"), "ok", M.t("intake.saving"));
+    M.api("/api/collections/dossiers/records", { method: "POST", body: body }).then(function (rec) {
+      M.say($("msg"), "ok", M.t("intake.saved", { code: rec.code }));
+      location.href = "/receipt.html?id=" + encodeURIComponent(rec.id) + "&print=1";
+    }, function (err) {
+      btn.disabled = false;
+      showError(err);
+    });
+  });
+
+  // --- forms 02 and 03 for a dossier not taken in -------------------------
+  function printNotice(kind) {
+    clearErrors();
+    if (!chosen) { fieldError("procedure", "error.procedure_required"); M.say($("msg"), "error", M.t("error.procedure_required")); return; }
+    var body = payload();
+    var req = { kind: kind, procedure: body.procedure, applicant_name: body.applicant_name,
+      applicant_address: body.applicant_address, applicant_phone: body.applicant_phone,
+      papers: body.papers, reason: $("reason").value };
+    fetch("/api/motcua/intake/notice", { method: "POST", headers: { "Content-Type": "application/json", "Authorization": M.auth.token },
+      body: JSON.stringify(req) }).then(function (r) {
+      return r.text().then(function (t) {
+        if (!r.ok) { var e = new Error("notice"); e.status = r.status; try { e.body = JSON.parse(t); } catch (x) { e.body = {}; } throw e; }
+        return t;
+      });
+    }).then(function (html) {
+      var n = $("notice"); n.innerHTML = html; n.classList.remove("hidden");
+      M.say($("msg"), "ok", M.t("intake.notice_ready"));
+      document.fonts.ready.then(function () { window.print(); });
+    }, showError);
+  }
+  $("print-supplement").addEventListener("click", function () { printNotice("supplement"); });
+  $("print-refusal").addEventListener("click", function () { printNotice("refusal"); });
+
+  document.addEventListener("motcua:lang", function () { if (chosen) { drawPapers(); $("proc-chosen").textContent = procName(chosen) + " (" + chosen.code + ")"; showDue(); } });
+
+  M.init().then(function (rec) {
+    if (!rec || (rec.role !== "reception" && rec.role !== "field")) {
+      $("need-sign-in").classList.remove("hidden");
+      if (rec) M.say($("msg"), "error", M.t("error.role_forbidden"));
+      return;
+    }
+    $("intake").classList.remove("hidden");
+    $("scan").focus();
+    return M.api("/api/collections/procedures/records?perPage=500&sort=name_vi&filter=" + encodeURIComponent("active=true")).then(function (res) {
+      procedures = res.items.map(function (p) {
+        p._fold = motcuaFold([p.code, p.name_vi, p.name_km, p.field_vi, p.field_km].join(" "));
+        return p;
+      });
+    });
+  }).catch(function (err) { M.say($("msg"), "error", M.errorText(err)); });
+})(window.motcua);
