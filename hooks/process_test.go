@@ -86,6 +86,7 @@ func startProcess(t testing.TB, dataDir string) *server {
 	s.cmd = exec.Command(bin, "serve", fmt.Sprintf("--http=127.0.0.1:%d", port), "--dir="+dataDir)
 	s.cmd.Stdout = s.logs
 	s.cmd.Stderr = s.logs
+	dieWithTest(s.cmd)
 	if err := s.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
