@@ -1,7 +1,6 @@
 package hooks
 
 import (
-	"context"
 	"crypto/rand"
 	"fmt"
 	"math/big"
@@ -126,15 +125,7 @@ func onIntake(e *core.RecordRequestEvent) error {
 		r.Set("sets", 1)
 	}
 
-	// Clerks wait for SQLite's single writer in the order they pressed "save"
-	// (not inside a batch request, which already holds the writer).
-	if !e.App.IsTransactional() {
-		if err := intakeQueue.enter(e.Request.Context()); err != nil {
-			return err
-		}
-		defer intakeQueue.leave()
-	}
-	return e.App.RunInTransaction(func(tx core.App) error {
+	return inWriteOrder(e.Request.Context(), e.App, func(tx core.App) error {
 		code, err := allocateCode(tx, office.AgencyCode(), now, iss.From, iss.To)
 		if err != nil {
 			return err
@@ -152,28 +143,6 @@ func onIntake(e *core.RecordRequestEvent) error {
 		return err
 	})
 }
-
-// fifoQueue lets one caller through at a time, in arrival order. It does not
-// replace the transaction (which alone makes code, dossier and event atomic):
-// database/sql hands the single write connection to a waiter chosen at random,
-// so with ten clerks saving at once some waited many turns; queueing them here
-// first, in order, bounds each clerk's wait by the number of clerks ahead.
-// Blocked channel senders are served first in, first out.
-type fifoQueue chan struct{}
-
-// intakeQueue orders the intake transactions of this process.
-var intakeQueue = make(fifoQueue, 1)
-
-func (q fifoQueue) enter(ctx context.Context) error {
-	select {
-	case q <- struct{}{}:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("intake queue: %w", ctx.Err())
-	}
-}
-
-func (q fifoQueue) leave() { <-q }
 
 // dossierSearchKey is the accent-folded text staff search finds a dossier by.
 func dossierSearchKey(r *core.Record) string {

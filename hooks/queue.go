@@ -138,7 +138,7 @@ func handleIssueTicket(e *core.RequestEvent) error {
 	var ticket *Ticket
 	var group *core.Record
 	ahead := 0
-	err := e.App.RunInTransaction(func(tx core.App) error {
+	err := inWriteOrder(e.Request.Context(), e.App, func(tx core.App) error {
 		// Issue times follow the numbers: read the clock holding the writer.
 		now = time.Now()
 		var err error

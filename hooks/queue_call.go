@@ -42,7 +42,7 @@ func handleCallNext(e *core.RequestEvent) error {
 		return fieldErrors(map[string]string{"counter": "queue.counter_required"})
 	}
 	var called *Ticket
-	err := e.App.RunInTransaction(func(tx core.App) error {
+	err := inWriteOrder(e.Request.Context(), e.App, func(tx core.App) error {
 		// The clock is read once the transaction holds the writer, so call
 		// times follow the order the calls were made in.
 		now := time.Now()
@@ -153,7 +153,7 @@ func ticketAction(e *core.RequestEvent, from []string, change func(tx core.App, 
 		return fieldErrors(map[string]string{"ticket": "queue.ticket_required"})
 	}
 	var out *Ticket
-	err := e.App.RunInTransaction(func(tx core.App) error {
+	err := inWriteOrder(e.Request.Context(), e.App, func(tx core.App) error {
 		now := time.Now()
 		t, err := FindTicket(tx, body.Ticket)
 		if err != nil {

@@ -116,7 +116,7 @@ func handleAction(e *core.RequestEvent) error {
 	}
 
 	var updated *Dossier
-	err = e.App.RunInTransaction(func(tx core.App) error {
+	err = inWriteOrder(e.Request.Context(), e.App, func(tx core.App) error {
 		// Read again inside the transaction: two clerks may click at once.
 		cur, err := FindDossier(tx, d.Id)
 		if err != nil {
