@@ -91,22 +91,9 @@ var dummyKey = []byte("000000000000")
 
 // handleStatusPage serves GET /tra-cuu/{code}?k=<key>.
 func handleStatusPage(e *core.RequestEvent) error {
-	lim := lookupLimiter(e.App)
-	ip := e.RealIP()
-	delay, refuse := lim.check(ip)
-	if refuse {
-		e.Response.Header().Set("Retry-After", strconv.Itoa(int(lim.window.Seconds())))
-		return renderLookupMessage(e, http.StatusTooManyRequests, "lookup.too_many_title", "lookup.too_many")
-	}
-	if delay > 0 {
-		lim.sleep(delay)
-	}
-	code := e.Request.PathValue("code")
-	key := e.Request.URL.Query().Get("k")
-	row, ok := statusFor(e.App, code, key)
-	if !ok {
-		lim.fail(ip)
-		return renderLookupMessage(e, http.StatusNotFound, "lookup.not_found_title", "lookup.not_found")
+	row, answered, err := guardedLookup(e, e.Request.PathValue("code"), e.Request.URL.Query().Get("k"))
+	if answered {
+		return err
 	}
 	p := statusPage{
 		page:   newPage(e, "lookup.title"),
@@ -138,6 +125,29 @@ func handleStatusPage(e *core.RequestEvent) error {
 
 // statusFor finds the dossier and checks the key in constant time; ok is
 // false for an unknown code, a missing key or a wrong key alike.
+// guardedLookup checks a code and its key behind the per-address limiter that
+// every public page taking a key shares (status page, rating form): a failure
+// counts against the address and gets the same 404 page, too many get 429.
+// When answered is true the response has been written (err is render's).
+func guardedLookup(e *core.RequestEvent, code, key string) (row *statusRow, answered bool, err error) {
+	lim := lookupLimiter(e.App)
+	ip := e.RealIP()
+	delay, refuse := lim.check(ip)
+	if refuse {
+		e.Response.Header().Set("Retry-After", strconv.Itoa(int(lim.window.Seconds())))
+		return nil, true, renderLookupMessage(e, http.StatusTooManyRequests, "lookup.too_many_title", "lookup.too_many")
+	}
+	if delay > 0 {
+		lim.sleep(delay)
+	}
+	row, ok := statusFor(e.App, code, key)
+	if !ok {
+		lim.fail(ip)
+		return nil, true, renderLookupMessage(e, http.StatusNotFound, "lookup.not_found_title", "lookup.not_found")
+	}
+	return row, false, nil
+}
+
 func statusFor(app core.App, code, key string) (*statusRow, bool) {
 	if !codePattern.MatchString(code) || len(key) > 64 {
 		subtle.ConstantTimeCompare(dummyKey, []byte(key))

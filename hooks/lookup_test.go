@@ -223,3 +223,29 @@ func FuzzStatusPage(f *testing.F) {
 		}
 	})
 }
+
+// TestRatingFormSharesLookupLimiter: the public rating form takes a code and a
+// key too, so guessing there counts against the same per-address limit and gets
+// the same 404 page as the status page; after 20 failures even the right key is
+// refused (429) until the window ends.
+func TestRatingFormSharesLookupLimiter(t *testing.T) {
+	app := newTestApp(t)
+	defer app.Cleanup()
+	mux := newMux(t, app)
+	rec := makeStaff(t, app, roleReception, "rate.lim.reception")
+	d := intakeOne(t, app, mux, rec.Token)
+	lookupLimiter(app).sleep = func(time.Duration) {}
+	statusBody := do(mux, http.MethodGet, "/tra-cuu/"+d.Code()+"?k=guessguessgu", "", "").Body.String()
+	for i := 1; i <= 19; i++ {
+		res := doForm(mux, "/tra-cuu/"+d.Code()+"/danh-gia", "k=guessguessgu&score=5&scale=5")
+		if res.Code != http.StatusNotFound || res.Body.String() != statusBody {
+			t.Fatalf("wrong key %d: status %d, same 404 page as the status page: %v", i, res.Code, res.Body.String() == statusBody)
+		}
+	}
+	if res := doForm(mux, "/tra-cuu/"+d.Code()+"/danh-gia", "k="+d.LookupKey()+"&score=5&scale=5"); res.Code != http.StatusTooManyRequests {
+		t.Errorf("after 20 failures from one address: status %d, want 429", res.Code)
+	}
+	if n, _ := app.CountRecords("ratings"); n != 0 {
+		t.Errorf("%d ratings saved from guesses", n)
+	}
+}

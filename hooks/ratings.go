@@ -1,7 +1,6 @@
 package hooks
 
 import (
-	"crypto/subtle"
 	"errors"
 	"fmt"
 	"net/http"
@@ -209,10 +208,13 @@ func handlePublicRating(e *core.RequestEvent) error {
 		return render(e, http.StatusBadRequest, "rating_done.html", p)
 	}
 	f := e.Request.PostForm
-	d, err := FindDossierByCode(e.App, p.Code)
-	if err != nil || d.LookupKey() == "" || subtle.ConstantTimeCompare([]byte(d.LookupKey()), []byte(f.Get("k"))) != 1 {
-		p.Message = "error.dossier_not_found"
-		return render(e, http.StatusNotFound, "rating_done.html", p)
+	row, answered, err := guardedLookup(e, p.Code, f.Get("k"))
+	if answered {
+		return err
+	}
+	d, err := FindDossier(e.App, row.ID)
+	if err != nil {
+		return err
 	}
 	score, _ := strconv.Atoi(f.Get("score"))
 	scale, _ := strconv.Atoi(f.Get("scale"))
