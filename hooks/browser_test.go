@@ -102,6 +102,22 @@ func TestBrowserStartPageKhmer(t *testing.T) {
 	if !strings.Contains(hours, i18n.T("km", "weekday.1")) || !strings.Contains(hours, "07:00–11:30") {
 		t.Errorf("reception hours not shown in Khmer: %q", hours)
 	}
+	// The start page offers the work of the reception role only.
+	var links []string
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`Array.from(document.querySelectorAll("#capabilities li:not(.hidden) a")).map(a => a.getAttribute("href"))`, &links)); err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(links, " ")
+	for _, want := range []string{"/intake.html", "/counter.html", "/thu-tuc"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("reception's start page lacks %s: %s", want, got)
+		}
+	}
+	for _, never := range []string{"/dashboard.html", "/report.html"} {
+		if strings.Contains(got, never) {
+			t.Errorf("reception's start page offers %s (leaders only): %s", never, got)
+		}
+	}
 	// Remembered on the staff account, so another PC shows Khmer too.
 	deadline := time.Now().Add(5 * time.Second)
 	for {

@@ -27,6 +27,10 @@
     $("sign-out").classList.toggle("hidden", !rec);
     if (!rec) return;
     $("greeting").textContent = M.t("shell.signed_in_as", { name: rec.name, role: M.t("role." + rec.role) });
+    // Show the work this role can open; the server refuses the rest anyway.
+    document.querySelectorAll("#capabilities [data-roles]").forEach(function (li) {
+      li.classList.toggle("hidden", li.getAttribute("data-roles").split(" ").indexOf(rec.role) < 0);
+    });
     var now = new Date();
     var wd = new Intl.DateTimeFormat("en-US", { timeZone: "Asia/Ho_Chi_Minh", weekday: "short" }).format(now).toLowerCase().slice(0, 3);
     $("today").textContent = M.t("weekday." + DAY_INDEX[wd]) + ", " + M.dateText(now);
