@@ -16,8 +16,9 @@ import (
 
 // newBrowser starts Debian's headless Chromium for one test. Outside CI a machine
 // without Chromium skips browser tests with a clear message; in CI (CI=true) a
-// missing Chromium is a failure, since .ci/run installs it.
-func newBrowser(t *testing.T) context.Context {
+// missing Chromium is a failure, since .ci/run installs it. extra adds flags for one
+// test (a fake camera, for instance) after the common ones.
+func newBrowser(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	path := os.Getenv("CHROMIUM")
 	if path == "" {
@@ -51,6 +52,7 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.Flag("disable-quic", true),
 		chromedp.WindowSize(1280, 900),
 	)
+	opts = append(opts, extra...)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)

@@ -34,12 +34,15 @@
   }
 
   // --- ID card scan -------------------------------------------------------
+  // readCard is the one path from QR text to filled fields, for the USB scanner
+  // (which types into #scan), typing by hand and the webcam alike.
   var scanTimer = null;
-  function parseScan() {
-    var text = $("scan").value;
+  function readCard(text) {
     clearTimeout(scanTimer);
     if (!text.trim()) return;
+    $("scan").value = text;
     $("scan-error").textContent = "";
+    $("scan").removeAttribute("aria-invalid");
     M.api("/api/motcua/idcard/parse", { method: "POST", body: { text: text } }).then(function (card) {
       $("applicant_id_number").value = card.id || "";
       $("applicant_old_id").value = card.old_id || "";
@@ -60,12 +63,89 @@
   }
   $("scan").addEventListener("keydown", function (ev) {
     // A USB scanner ends the code with Enter: parse instead of submitting the form.
-    if (ev.key === "Enter") { ev.preventDefault(); parseScan(); }
+    if (ev.key === "Enter") { ev.preventDefault(); readCard($("scan").value); }
   });
   $("scan").addEventListener("input", function () {
     clearTimeout(scanTimer);
-    if (($("scan").value.match(/\|/g) || []).length >= 5) scanTimer = setTimeout(parseScan, 400);
+    if (($("scan").value.match(/\|/g) || []).length >= 5) scanTimer = setTimeout(function () { readCard($("scan").value); }, 400);
   });
+
+  // --- webcam -------------------------------------------------------------
+  // The webcam reads the same QR in the browser: BarcodeDetector where the browser
+  // has it for QR codes, else the embedded jsQR on about five frames a second.
+  // getUserMedia exists only in a secure context (https or localhost), so a PC that
+  // opens the appliance by LAN IP over http is told to use the USB scanner.
+  var cam = null, frame = document.createElement("canvas");
+  function jsqrDetect(src) {
+    var w = src.videoWidth || src.naturalWidth || src.width, h = src.videoHeight || src.naturalHeight || src.height;
+    if (!w || !h) return Promise.resolve("");
+    frame.width = w; frame.height = h;
+    var ctx = frame.getContext("2d", { willReadFrequently: true });
+    ctx.drawImage(src, 0, 0, w, h);
+    var code = jsQR(ctx.getImageData(0, 0, w, h).data, w, h, { inversionAttempts: "attemptBoth" });
+    if (!code) return Promise.resolve("");
+    // jsQR leaves data empty for bytes that are not UTF-8: decode them anyway so
+    // the server sees the text and flags it as garbled instead of nothing happening.
+    return Promise.resolve(code.data || new TextDecoder().decode(new Uint8Array(code.binaryData)));
+  }
+  function makeDetector() {
+    if (!("BarcodeDetector" in window) || !window.BarcodeDetector.getSupportedFormats) return Promise.resolve(jsqrDetect);
+    return window.BarcodeDetector.getSupportedFormats().then(function (formats) {
+      if (formats.indexOf("qr_code") < 0) return jsqrDetect;
+      var d = new window.BarcodeDetector({ formats: ["qr_code"] });
+      return function (src) { return d.detect(src).then(function (codes) { return codes.length ? codes[0].rawValue : ""; }); };
+    }, function () { return jsqrDetect; });
+  }
+  function cameraError(key) {
+    $("scan-error").textContent = M.t(key);
+    M.say($("msg"), "error", M.t(key));
+  }
+  function stopCamera() {
+    if (!cam) return;
+    clearTimeout(cam.timer);
+    if (cam.stream) cam.stream.getTracks().forEach(function (tr) { tr.stop(); });
+    cam = null;
+    $("camera-video").srcObject = null;
+    $("camera-panel").classList.add("hidden");
+    $("camera-start").disabled = false;
+  }
+  function scanFrame(me) {
+    if (cam !== me) return;
+    me.detect($("camera-video")).then(function (text) {
+      if (cam !== me) return;
+      if (text) { stopCamera(); readCard(text); return; }
+      me.timer = setTimeout(function () { scanFrame(me); }, 200);
+    }, function () { if (cam === me) me.timer = setTimeout(function () { scanFrame(me); }, 200); });
+  }
+  function startCamera() {
+    $("scan-error").textContent = "";
+    if (!window.isSecureContext) { cameraError("intake.camera_insecure"); return; }
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) { cameraError("intake.camera_failed"); return; }
+    if (cam) return;
+    var me = cam = { timer: null, stream: null, detect: null };
+    $("camera-start").disabled = true;
+    makeDetector().then(function (detect) {
+      me.detect = detect;
+      return navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
+    }).then(function (stream) {
+      if (cam !== me) { stream.getTracks().forEach(function (tr) { tr.stop(); }); return; }
+      me.stream = stream;
+      var v = $("camera-video");
+      v.srcObject = stream;
+      $("camera-panel").classList.remove("hidden");
+      return v.play().then(function () { scanFrame(me); });
+    }).catch(function (err) {
+      if (cam !== me) return;
+      stopCamera();
+      var name = err && err.name;
+      if (name === "NotAllowedError" || name === "SecurityError") cameraError("intake.camera_denied");
+      else if (name === "NotFoundError" || name === "OverconstrainedError") cameraError("intake.camera_none");
+      else cameraError("intake.camera_failed");
+    });
+  }
+  $("camera-start").addEventListener("click", startCamera);
+  $("camera-stop").addEventListener("click", stopCamera);
+  window.addEventListener("pagehide", stopCamera);
 
   // --- procedure ----------------------------------------------------------
   function procName(p) {
