@@ -140,5 +140,16 @@
     return window.open("/rate.html?dossier=" + encodeURIComponent(dossierId) + "&scale=" + (scale === 3 ? 3 : 5), "motcua-rate");
   };
 
+  // The staff pages share one header: the way home and the language switch.
+  // Pages mark it <header class="top" data-shell></header>; it is filled here,
+  // before the page's own script binds anything.
+  var shell = document.querySelector("header[data-shell]");
+  if (shell && !shell.children.length) {
+    shell.innerHTML = '<div class="office"><a href="/" data-i18n="shell.staff_title">Trang cán bộ một cửa</a></div>' +
+      '<nav class="lang"><button type="button" data-set-lang="vi">Tiếng Việt</button>' +
+      '<button type="button" data-set-lang="km" lang="km">ខ្មែរ</button>' +
+      '<button type="button" data-set-lang="en">English</button></nav>';
+  }
+
   global.motcua = M;
 })(window);
