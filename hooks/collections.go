@@ -14,4 +14,5 @@ const (
 	colCounters        = "counters"
 	colTickets         = "tickets"
 	colFieldKits       = "field_kits"
+	colRatings         = "ratings"
 )

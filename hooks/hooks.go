@@ -59,6 +59,10 @@ func onServe(se *core.ServeEvent, opts Options) error {
 		{"ledger", bindLedgerRoutes},
 		{"backup", bindBackupRoutes},
 		{"backup schedule", bindBackupSchedule},
+		{"reports", bindReportRoutes},
+		{"search", bindSearchRoutes},
+		{"ratings", bindRatingRoutes},
+		{"dashboard", bindDashboardRoutes},
 		{"static", func(se *core.ServeEvent) error { return bindStatic(se, opts.PublicDir) }},
 	}
 	for _, s := range steps {
@@ -78,6 +82,7 @@ func bindRecordHooks(app core.App) {
 	bindProcedureHooks(app)
 	bindIntakeHooks(app)
 	bindLogRedaction(app)
+	bindReportHooks(app)
 }
 
 // DBConnect opens SQLite the way PocketBase does but with synchronous=FULL, so a

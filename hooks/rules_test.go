@@ -114,6 +114,13 @@ func newRulesFixture(t *testing.T) *rulesFixture {
 		t.Fatal(err)
 	}
 	f.ids["users"] = u.Id
+	ratings, _ := app.FindCollectionByNameOrId(colRatings)
+	rt := core.NewRecord(ratings)
+	rt.Load(map[string]any{"dossier": d.Id, "score": 5, "scale": 5, "channel": "counter", "procedure": f.ids[colProcedures]})
+	if err := app.Save(rt); err != nil {
+		t.Fatal(err)
+	}
+	f.ids[colRatings] = rt.Id
 	f.mux = newMux(t, app)
 	return f
 }
@@ -142,6 +149,7 @@ func (f *rulesFixture) createBody(col string) string {
 		colFieldKits:  {"name": "Tổ 2", "range_from": 6000, "range_to": 6999, "secret": strings.Repeat("cd", 32)},
 		colBackupRuns: {"started_at": "2026-03-02 09:00:00.000Z", "ok": true, "trigger": "command"},
 		"users":       {"email": "signup@example.vn", "password": "correct horse 1", "passwordConfirm": "correct horse 1"},
+		colRatings:    {"ticket_id": "t-forged", "score": 5, "channel": "counter"},
 	}
 	b, _ := json.Marshal(bodies[col])
 	return string(b)
@@ -178,6 +186,7 @@ var updateBodies = map[string]string{
 	colFieldKits:       `{"range_from":1}`,
 	colBackupRuns:      `{"ok":true}`,
 	"users":            `{"name":"x"}`,
+	colRatings:         `{"score":1}`,
 }
 
 // TestRulesMatrix tries every caller × collection × action against the API and
@@ -205,6 +214,8 @@ func TestRulesMatrix(t *testing.T) {
 		colFieldKits:       {see: []string{"leader"}},
 		colBackupRuns:      {},
 		"users":            {}, // PocketBase's unused default, closed by a migration
+		// Ratings are written only through /api/motcua/ratings and the status page.
+		colRatings: {see: []string{"reception", "leader"}},
 	}
 	// Every collection of ours is in the table: a new collection without a
 	// row here fails, so its rules are never left untested.

@@ -51,23 +51,34 @@ func recordFailure(c *cobra.Command) {
 }
 
 func seedCommand(app *pocketbase.PocketBase) *cobra.Command {
-	var demo bool
+	var demo, force bool
+	var dossiers int
 	cmd := &cobra.Command{
 		Use:          "seed",
 		Short:        "Add trial data: a fictional office and one demo account per staff role",
-		Example:      "  motcua seed --demo",
+		Example:      "  motcua seed --demo\n  motcua seed --dossiers 1000000",
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !demo {
-				return errors.New("say what to seed: --demo")
+			if !demo && dossiers == 0 {
+				return errors.New("say what to seed: --demo and/or --dossiers N")
 			}
 			if err := app.RunAllMigrations(); err != nil {
 				return fmt.Errorf("migrate: %w", err)
 			}
-			return SeedDemo(app, cmd.OutOrStdout())
+			if demo {
+				if err := SeedDemo(app, cmd.OutOrStdout()); err != nil {
+					return err
+				}
+			}
+			if dossiers > 0 {
+				return seedBulkRun(app, dossiers, force, cmd.OutOrStdout())
+			}
+			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&demo, "demo", false, "a fictional office and one demo staff account per role, passwords printed")
+	cmd.Flags().IntVar(&dossiers, "dossiers", 0, "generate N dossiers of five years' history (with events and ratings) for trials and benchmarks")
+	cmd.Flags().BoolVar(&force, "force", false, "with --dossiers: append to a database that already has dossiers")
 	return cmd
 }
 

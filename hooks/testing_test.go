@@ -138,3 +138,12 @@ func serve(mux http.Handler, req *http.Request) *httptest.ResponseRecorder {
 	mux.ServeHTTP(rec, req)
 	return rec
 }
+
+// doForm posts an HTML form (application/x-www-form-urlencoded) to mux.
+func doForm(mux http.Handler, url, form string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodPost, url, strings.NewReader(form))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	mux.ServeHTTP(rec, req)
+	return rec
+}

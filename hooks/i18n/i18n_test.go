@@ -145,6 +145,9 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		"timeliness.": {"early", "on_time", "late"},
 		"worklist.":   {"ready", "due", "mine", "overdue", "approval"},
 		"form.title_": {"02", "03", "04", "05", "06", "07"},
+		"face.":       {"1", "2", "3", "4", "5"},
+		"reason.": {"good_service", "quick", "clear_guidance", "kind_staff", "waited_long", "unclear_guidance",
+			"staff_attitude", "extra_papers", "came_back_many_times"},
 	}
 	for prefix, vals := range dynamic {
 		for _, v := range vals {

@@ -134,5 +134,11 @@
     return new Intl.DateTimeFormat(M.lang === "km" ? "km-KH" : (M.lang === "en" ? "en-GB" : "vi-VN"), o).format(d);
   };
 
+  // openRating shows the citizen-facing rating screen for a dossier in the
+  // window named "motcua-rate" (the second screen), reusing it each time.
+  M.openRating = function (dossierId, scale) {
+    return window.open("/rate.html?dossier=" + encodeURIComponent(dossierId) + "&scale=" + (scale === 3 ? 3 : 5), "motcua-rate");
+  };
+
   global.motcua = M;
 })(window);

@@ -1,0 +1,135 @@
+package hooks
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+func searchAs(t *testing.T, mux http.Handler, token, q, extra string) (int, SearchResult, string) {
+	t.Helper()
+	res := do(mux, http.MethodGet, "/api/motcua/search?q="+url.QueryEscape(q)+extra, token, "")
+	var out SearchResult
+	_ = json.Unmarshal(res.Body.Bytes(), &out)
+	return res.Code, out, res.Body.String()
+}
+
+func names(r SearchResult) string {
+	var n []string
+	for _, h := range r.Items {
+		n = append(n, h.ApplicantName)
+	}
+	return strings.Join(n, "|")
+}
+
+// TestSearch: accents optional, ID number, phone in any spelling, code prefix,
+// newest first or Vietnamese name order, and each role sees only its rows and
+// fields.
+func TestSearch(t *testing.T) {
+	app := newTestApp(t)
+	defer app.Cleanup()
+	proc := procedureOfField(t, app, "Hộ tịch")
+	reception := makeStaff(t, app, roleReception, "search.reception")
+	leader := makeStaff(t, app, roleLeader, "search.leader")
+	p1 := makeStaff(t, app, roleProcessor, "search.p1")
+	f1 := makeStaff(t, app, roleField, "search.f1")
+	mk := func(code, name, id, phone, assignee, receivedBy string, at time.Time) string {
+		r := mkDossier(t, app, map[string]any{
+			"code": code, "procedure": proc.Id, "applicant_name": name, "applicant_id_number": id, "applicant_phone": phone,
+			"status": StatusProcessing, "received_at": at, "assignee": assignee, "received_by": receivedBy,
+			"lookup_key": "key" + code[len(code)-4:], "search": seedSearchKey(code, name, id, phone),
+		})
+		return r.Id
+	}
+	a := mk("000.00.07.H60-260301-0001", "Nguyễn Văn An", "079203001234", "0912345678", p1.Record.Id, f1.Record.Id, local(2026, 3, 1, 8, 0))
+	mk("000.00.07.H60-260301-0002", "Nguyễn Văn Ánh", "079203009999", "0987654321", "", "", local(2026, 3, 1, 9, 0))
+	mk("000.00.07.H60-260302-0001", "Lâm Văn Sóc", "", "", "", "", local(2026, 3, 2, 8, 0))
+	d := mk("000.00.07.H60-260303-0001", "Thạch Thị Sa Ry", "", "0355555555", "", f1.Record.Id, local(2026, 3, 3, 8, 0))
+	mux := newMux(t, app)
+
+	cases := []struct{ token, q, extra, want string }{
+		{reception.Token, "nguyen van a", "", "Nguyễn Văn Ánh|Nguyễn Văn An"},
+		{reception.Token, "NGUYỄN văn", "", "Nguyễn Văn Ánh|Nguyễn Văn An"},
+		{reception.Token, "van", "&sort=name", "Lâm Văn Sóc|Nguyễn Văn An|Nguyễn Văn Ánh"},
+		{reception.Token, "van", "", "Lâm Văn Sóc|Nguyễn Văn Ánh|Nguyễn Văn An"},
+		{reception.Token, "079203001234", "", "Nguyễn Văn An"},
+		{reception.Token, "0792030", "", "Nguyễn Văn Ánh|Nguyễn Văn An"},
+		{reception.Token, "0912 345 678", "", "Nguyễn Văn An"},
+		{reception.Token, "+84 912.345.678", "", "Nguyễn Văn An"},
+		{reception.Token, "000.00.07.h60-260301", "", "Nguyễn Văn Ánh|Nguyễn Văn An"},
+		{reception.Token, "000.00.07.H60-260302-0001", "", "Lâm Văn Sóc"},
+		{reception.Token, "260303", "", "Thạch Thị Sa Ry"},
+		{reception.Token, "thach sa", "", "Thạch Thị Sa Ry"},
+		{reception.Token, "thach ry x", "", ""},
+		{reception.Token, "thach thi sa", "", "Thạch Thị Sa Ry"},
+		{reception.Token, `" OR 1`, "", ""},
+		{leader.Token, "nguyen", "", "Nguyễn Văn Ánh|Nguyễn Văn An"},
+		{p1.Token, "nguyen", "", "Nguyễn Văn An"},
+		{p1.Token, "soc", "", ""},
+		{f1.Token, "h60", "", "Thạch Thị Sa Ry|Nguyễn Văn An"},
+		{f1.Token, "000.00.07.H60-2603", "", "Thạch Thị Sa Ry|Nguyễn Văn An"},
+	}
+	for _, c := range cases {
+		code, res, body := searchAs(t, mux, c.token, c.q, c.extra)
+		if code != http.StatusOK || names(res) != c.want {
+			t.Errorf("q=%q%s: %d %q, want %q (%s)", c.q, c.extra, code, names(res), c.want, body)
+		}
+	}
+	// The lookup key is only for reception and mobile teams.
+	for who, tok := range map[string]string{"processor": p1.Token, "leader": leader.Token} {
+		_, _, body := searchAs(t, mux, tok, "nguyen", "")
+		if strings.Contains(body, "lookup_key") || strings.Contains(body, "key0001") {
+			t.Errorf("%s sees lookup keys: %s", who, body)
+		}
+	}
+	for who, tok := range map[string]string{"reception": reception.Token, "field": f1.Token} {
+		_, res, _ := searchAs(t, mux, tok, "079203001234", "")
+		if len(res.Items) != 1 || res.Items[0].LookupKey != "key0001" {
+			t.Errorf("%s: lookup key missing: %+v", who, res.Items)
+		}
+	}
+	// Hidden fields never leak.
+	_, _, body := searchAs(t, mux, reception.Token, "nguyen", "")
+	if strings.Contains(body, `"search"`) || strings.Contains(body, "nguyen van an 079203001234") {
+		t.Errorf("search column leaked: %s", body)
+	}
+	if code, _, body := searchAs(t, mux, "", "nguyen", ""); code != http.StatusUnauthorized || !strings.Contains(body, "error.sign_in_required") {
+		t.Errorf("guest: %d %s", code, body)
+	}
+
+	// The index follows edits and deletes.
+	r, _ := app.FindRecordById(colDossiers, a)
+	r.Set("applicant_name", "Nguyễn Văn Bình")
+	r.Set("search", seedSearchKey(r.GetString("code"), "Nguyễn Văn Bình", "079203001234", "0912345678"))
+	if err := app.Save(r); err != nil {
+		t.Fatal(err)
+	}
+	if _, res, _ := searchAs(t, mux, reception.Token, "nguyen van binh", ""); names(res) != "Nguyễn Văn Bình" {
+		t.Errorf("after rename: %q", names(res))
+	}
+	if _, res, _ := searchAs(t, mux, reception.Token, "nguyen van an", ""); names(res) != "Nguyễn Văn Ánh" {
+		t.Errorf("old name still found: %q", names(res))
+	}
+	// Reassigning moves the dossier between processors' searches.
+	p2 := makeStaff(t, app, roleProcessor, "search.p2")
+	r.Set("assignee", p2.Record.Id)
+	if err := app.Save(r); err != nil {
+		t.Fatal(err)
+	}
+	if _, res, _ := searchAs(t, mux, p1.Token, "binh", ""); len(res.Items) != 0 {
+		t.Errorf("old processor still finds the dossier: %q", names(res))
+	}
+	if _, res, _ := searchAs(t, mux, p2.Token, "binh", ""); names(res) != "Nguyễn Văn Bình" {
+		t.Errorf("new processor: %q", names(res))
+	}
+	dr, _ := app.FindRecordById(colDossiers, d)
+	if err := app.Delete(dr); err != nil {
+		t.Fatal(err)
+	}
+	if _, res, _ := searchAs(t, mux, reception.Token, "thach", ""); len(res.Items) != 0 {
+		t.Errorf("deleted dossier found: %q", names(res))
+	}
+}

@@ -1,0 +1,61 @@
+// The leaders' dashboard: figures from GET /api/motcua/dashboard and the SVG
+// charts the server draws (fetched with the token, then inlined), refreshed
+// every minute.
+(function (M) {
+  "use strict";
+  var $ = function (id) { return document.getElementById(id); };
+  var CHARTS = ["satisfaction-weekly", "satisfaction-monthly", "on-time-monthly"];
+  var last = null;
+
+  function rows(tbl, list) {
+    tbl.innerHTML = "";
+    if (!list.length) { var p = document.createElement("tr"); p.innerHTML = "<td></td>"; p.firstChild.textContent = M.t("dashboard.none"); tbl.appendChild(p); return; }
+    var head = document.createElement("tr");
+    ["dashboard.code", "dashboard.applicant", "dashboard.procedure", "dashboard.due", "dashboard.assignee"].forEach(function (k) {
+      var th = document.createElement("th"); th.textContent = M.t(k); head.appendChild(th);
+    });
+    tbl.appendChild(head);
+    list.forEach(function (d) {
+      var tr = document.createElement("tr");
+      [d.code, d.applicant_name, M.lang === "km" && d.procedure_name_km ? d.procedure_name_km : d.procedure_name_vi,
+        d.due_at ? M.dateText(new Date(d.due_at.replace(" ", "T")), true) : "", d.assignee_name].forEach(function (v) {
+        var td = document.createElement("td"); td.textContent = v; tr.appendChild(td);
+      });
+      tbl.appendChild(tr);
+    });
+  }
+
+  function draw() {
+    var d = last; if (!d) return;
+    $("received-today").textContent = d.received_today;
+    $("returned-today").textContent = d.returned_today;
+    $("overdue").textContent = d.overdue;
+    $("due-soon").textContent = d.due_soon;
+    $("ratings-today").textContent = d.ratings_today;
+    $("satisfied-today").textContent = d.satisfied_today;
+    rows($("overdue-list"), d.overdue_list);
+    rows($("due-soon-list"), d.due_soon_list);
+  }
+
+  function charts() {
+    CHARTS.forEach(function (name) {
+      fetch("/api/motcua/dashboard/chart/" + name + ".svg?lang=" + M.lang, { headers: { Authorization: M.auth.token } })
+        .then(function (r) { return r.ok ? r.text() : ""; })
+        .then(function (svg) { $("chart-" + name).innerHTML = svg; }); // our own server's escaped SVG
+    });
+  }
+
+  function load() {
+    return M.api("/api/motcua/dashboard").then(function (d) {
+      last = d; $("board").classList.remove("hidden"); draw(); charts();
+    }, function (err) { M.say($("msg"), "error", M.errorText(err)); });
+  }
+
+  M.init().then(function (rec) {
+    if (!rec) { location.href = "/"; return; }
+    if (rec.role !== "leader") { M.say($("msg"), "warn", M.t("dashboard.leaders_only")); return; }
+    load();
+    setInterval(load, 60000);
+  });
+  document.addEventListener("motcua:lang", function () { draw(); if (last) charts(); });
+})(window.motcua);
