@@ -51,6 +51,9 @@ for p in "$last" "$this" "$old"; do
   for i in 1 2 3 4 5; do timeit "$base/api/motcua/reports/summary?period=$p" "$leader"; done | stats | sed "s/^/report JSON $p: /"
 done
 for i in 1 2 3 4 5; do timeit "$base/api/motcua/reports/summary.xlsx?period=$last" "$leader"; done | stats | sed "s/^/report xlsx $last: /"
+for i in 1 2 3 4 5; do timeit "$base/api/motcua/reports/summary?period=$(date +%Y)" "$leader"; done | stats | sed "s/^/report JSON year $(date +%Y): /"
+for i in 1 2 3 4 5; do timeit "$base/api/motcua/dashboard" "$leader"; done | stats | sed "s/^/dashboard JSON: /"
+for i in 1 2 3 4 5; do timeit "$base/api/motcua/dashboard/chart/on-time-monthly.svg" "$leader"; done | stats | sed "s/^/dashboard chart on-time-monthly.svg: /"
 curl -fsS -H "Authorization: $leader" "$base/api/motcua/reports/summary?period=$last" -o "$work/report.json" && head -c 400 "$work/report.json"; echo
 
 # Queries a clerk types: full and partial names without accents, an ID number,

@@ -9,10 +9,10 @@ const (
 	colDossiers        = "dossiers"
 	colDossierEvents   = "dossier_events"
 	colDossierSequence = "dossier_sequences"
+	colRatings         = "ratings"
 	colDevices         = "devices"
 	colServiceGroups   = "service_groups"
 	colCounters        = "counters"
 	colTickets         = "tickets"
 	colFieldKits       = "field_kits"
-	colRatings         = "ratings"
 )

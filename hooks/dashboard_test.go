@@ -9,6 +9,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/pocketbase/dbx"
+
+	"motcua/hooks/i18n"
 )
 
 // TestDashboardFigures: today's intake and returns, overdue and due soon, and
@@ -46,8 +48,11 @@ func TestDashboardFigures(t *testing.T) {
 	if len(d.OnTimeMonthly) != 12 || len(d.SatWeekly) != 12 || lastMonth.N != 1 || lastMonth.Rate == nil || *lastMonth.Rate != 100 {
 		t.Errorf("series: %d months, last %+v", len(d.OnTimeMonthly), lastMonth)
 	}
-	if len(d.Panels) != 0 {
-		t.Errorf("panels without their capabilities: %v", d.Panels)
+	if q, ok := d.Panels["queue"].([]any); !ok || len(q) != 0 {
+		t.Errorf("queue panel on a day without tickets: %#v", d.Panels["queue"])
+	}
+	if b, ok := d.Panels["backup"].(map[string]any); !ok || b["last_ok_at"] != "" || b["warn"] != true {
+		t.Errorf("backup panel with no backup made: %#v", d.Panels["backup"])
 	}
 	res = do(mux, http.MethodGet, "/api/motcua/dashboard/chart/on-time-monthly.svg", leader.Token, "")
 	svg := res.Body.String()
@@ -113,7 +118,7 @@ func TestBrowserRatingThenDashboard(t *testing.T) {
 		t.Fatalf("rating saved: %v %v", err, r)
 	}
 
-	var ratings, satisfied, bar string
+	var ratings, satisfied, bar, backup string
 	err = chromedp.Run(ctx,
 		chromedp.Evaluate(`localStorage.removeItem("motcua_auth")`, nil),
 		signIn("browser.leader"),
@@ -122,10 +127,14 @@ func TestBrowserRatingThenDashboard(t *testing.T) {
 		chromedp.Poll(`document.querySelector("#chart-satisfaction-weekly svg") !== null`, nil),
 		chromedp.Text("#ratings-today", &ratings, chromedp.ByQuery),
 		chromedp.Text("#satisfied-today", &satisfied, chromedp.ByQuery),
+		chromedp.Text("#backup-age", &backup, chromedp.ByQuery),
 		chromedp.Evaluate(`Array.from(document.querySelectorAll("#chart-satisfaction-weekly rect.bar")).map(b => b.dataset.rate + "/" + b.dataset.n).join(",")`, &bar),
 	)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if backup != i18n.T("vi", "dashboard.backup_never") {
+		t.Errorf("backup panel: %q", backup)
 	}
 	if ratings != "1" || satisfied != "1" || bar != "100.0/1" {
 		t.Errorf("dashboard: ratings today %q, satisfied %q, weekly bars %q", ratings, satisfied, bar)

@@ -52,6 +52,10 @@ func onServe(se *core.ServeEvent, opts Options) error {
 		{"receipt", bindReceiptRoutes},
 		{"field", bindFieldRoutes},
 		{"pages", bindPageRoutes},
+		{"reports", bindReportRoutes},
+		{"search", bindSearchRoutes},
+		{"ratings", bindRatingRoutes},
+		{"dashboard", bindDashboardRoutes},
 		{"queue", func(se *core.ServeEvent) error { return bindQueueRoutes(se, opts.PublicDir) }},
 		{"workflow", bindWorkflowRoutes},
 		{"forms", bindFormRoutes},
@@ -59,10 +63,6 @@ func onServe(se *core.ServeEvent, opts Options) error {
 		{"ledger", bindLedgerRoutes},
 		{"backup", bindBackupRoutes},
 		{"backup schedule", bindBackupSchedule},
-		{"reports", bindReportRoutes},
-		{"search", bindSearchRoutes},
-		{"ratings", bindRatingRoutes},
-		{"dashboard", bindDashboardRoutes},
 		{"static", func(se *core.ServeEvent) error { return bindStatic(se, opts.PublicDir) }},
 	}
 	for _, s := range steps {
@@ -80,9 +80,9 @@ func onServe(se *core.ServeEvent, opts Options) error {
 func bindRecordHooks(app core.App) {
 	bindOfficeHooks(app)
 	bindProcedureHooks(app)
+	bindReportHooks(app)
 	bindIntakeHooks(app)
 	bindLogRedaction(app)
-	bindReportHooks(app)
 }
 
 // DBConnect opens SQLite the way PocketBase does but with synchronous=FULL, so a

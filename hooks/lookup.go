@@ -74,6 +74,9 @@ type statusPage struct {
 	Missing []string
 	// Extended is set once a leader moved the due date (with an apology letter).
 	Extended bool
+	// Rating is the one-time satisfaction form, once the result was returned
+	// and until the citizen has rated (nil: not shown).
+	Rating *RatingForm
 }
 
 // lookupMessagePage is the data of the 404 and 429 pages.
@@ -119,6 +122,11 @@ func handleStatusPage(e *core.RequestEvent) error {
 		p.Missing = lastMissingPapers(e.App, row.ID)
 	}
 	p.Extended = !row.ExtendedAt.IsZero() && openStatus(row.Status)
+	if row.Status == StatusReturned {
+		if d, err := FindDossier(e.App, row.ID); err == nil {
+			p.Rating = RatingFormFor(e.App, d, p.Lang)
+		}
+	}
 	if _, known := StatusNumber[p.Status]; !known {
 		p.Status = StatusReceived
 	}

@@ -92,6 +92,11 @@ func TestPublicRating(t *testing.T) {
 			t.Errorf("rating_form lacks %q", want)
 		}
 	}
+	// The status page offers the form once the result is returned.
+	page := do(mux, http.MethodGet, "/tra-cuu/"+d.GetString("code")+"?k=secretkey123", "", "")
+	if page.Code != 200 || !strings.Contains(page.Body.String(), `action="/tra-cuu/000.00.07.H60-260302-0007/danh-gia"`) {
+		t.Errorf("status page without the rating form: %d", page.Code)
+	}
 	if code, body := post(d.GetString("code"), "k=wrong&score=5"); code != 404 || !strings.Contains(body, "Không tìm thấy hồ sơ") {
 		t.Errorf("wrong key: %d", code)
 	}
@@ -114,5 +119,9 @@ func TestPublicRating(t *testing.T) {
 	}
 	if RatingFormFor(app, &Dossier{d}, "vi") != nil {
 		t.Error("form still offered after rating")
+	}
+	page = do(mux, http.MethodGet, "/tra-cuu/"+d.GetString("code")+"?k=secretkey123", "", "")
+	if page.Code != 200 || strings.Contains(page.Body.String(), "danh-gia") {
+		t.Errorf("status page still offers the rating: %d", page.Code)
 	}
 }

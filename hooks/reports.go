@@ -262,10 +262,6 @@ func dayStart(d calendar.Date) time.Time {
 	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, zone)
 }
 
-// dbTime formats an instant the way PocketBase stores dates, so bound bounds
-// compare as text with the stored values.
-func dbTime(t time.Time) string { return t.UTC().Format(types.DefaultDateLayout) }
-
 // reportSQL counts each procedure's columns in one pass over the dossiers that
 // matter to the period: received before its end and not closed before its start.
 // "+received_at" keeps SQLite from walking the received_at index over five years

@@ -92,6 +92,13 @@ func newRulesFixture(t *testing.T) *rulesFixture {
 		t.Fatal(err)
 	}
 	f.ids[colDossierSequence] = seq.Id
+	ratings, _ := app.FindCollectionByNameOrId(colRatings)
+	rt := core.NewRecord(ratings)
+	rt.Load(map[string]any{"dossier": d.Id, "score": 5, "scale": 5, "channel": "counter", "procedure": f.ids[colProcedures]})
+	if err := app.Save(rt); err != nil {
+		t.Fatal(err)
+	}
+	f.ids[colRatings] = rt.Id
 	kits, _ := app.FindCollectionByNameOrId(colFieldKits)
 	kit := core.NewRecord(kits)
 	kit.Load(map[string]any{"name": "Tổ 1", "range_from": 5000, "range_to": 5999, "secret": strings.Repeat("ab", 32)})
@@ -114,13 +121,6 @@ func newRulesFixture(t *testing.T) *rulesFixture {
 		t.Fatal(err)
 	}
 	f.ids["users"] = u.Id
-	ratings, _ := app.FindCollectionByNameOrId(colRatings)
-	rt := core.NewRecord(ratings)
-	rt.Load(map[string]any{"dossier": d.Id, "score": 5, "scale": 5, "channel": "counter", "procedure": f.ids[colProcedures]})
-	if err := app.Save(rt); err != nil {
-		t.Fatal(err)
-	}
-	f.ids[colRatings] = rt.Id
 	f.mux = newMux(t, app)
 	return f
 }
@@ -140,6 +140,7 @@ func (f *rulesFixture) createBody(col string) string {
 			"papers": f.requiredPapers()},
 		colDossierEvents:   {"dossier": f.ids[colDossiers], "action": "forged", "at": "2026-03-02 09:00:00.000Z"},
 		colDossierSequence: {"day": "260303", "last": 5},
+		colRatings:         {"ticket_id": "t-forged", "score": 5, "channel": "counter"},
 		colDevices: {"username": "new.device", "password": "correct horse 1", "passwordConfirm": "correct horse 1",
 			"name": "Máy mới", "kind": "kiosk"},
 		colServiceGroups: {"letter": "F", "name_vi": "Thử", "name_km": "សាក", "active": true},
@@ -149,7 +150,6 @@ func (f *rulesFixture) createBody(col string) string {
 		colFieldKits:  {"name": "Tổ 2", "range_from": 6000, "range_to": 6999, "secret": strings.Repeat("cd", 32)},
 		colBackupRuns: {"started_at": "2026-03-02 09:00:00.000Z", "ok": true, "trigger": "command"},
 		"users":       {"email": "signup@example.vn", "password": "correct horse 1", "passwordConfirm": "correct horse 1"},
-		colRatings:    {"ticket_id": "t-forged", "score": 5, "channel": "counter"},
 	}
 	b, _ := json.Marshal(bodies[col])
 	return string(b)
@@ -179,6 +179,7 @@ var updateBodies = map[string]string{
 	colDossiers:        `{"status":"done"}`,
 	colDossierEvents:   `{"note":"sửa lịch sử"}`,
 	colDossierSequence: `{"last":0}`,
+	colRatings:         `{"score":1}`,
 	colDevices:         `{"name":"Đổi tên"}`,
 	colServiceGroups:   `{"name_vi":"Đổi tên"}`,
 	colCounters:        `{"name":"Đổi tên"}`,
@@ -186,7 +187,6 @@ var updateBodies = map[string]string{
 	colFieldKits:       `{"range_from":1}`,
 	colBackupRuns:      `{"ok":true}`,
 	"users":            `{"name":"x"}`,
-	colRatings:         `{"score":1}`,
 }
 
 // TestRulesMatrix tries every caller × collection × action against the API and
@@ -207,15 +207,15 @@ func TestRulesMatrix(t *testing.T) {
 		colDossiers:        {see: []string{"reception", "processor", "leader", "field"}, create: []string{"reception", "field", "field2"}},
 		colDossierEvents:   {see: []string{"reception", "processor", "leader", "field"}},
 		colDossierSequence: {},
-		colDevices:         {},
-		colServiceGroups:   {see: queueReaders},
-		colCounters:        {see: queueReaders},
-		colTickets:         {see: queueReaders},
-		colFieldKits:       {see: []string{"leader"}},
-		colBackupRuns:      {},
-		"users":            {}, // PocketBase's unused default, closed by a migration
 		// Ratings are written only through /api/motcua/ratings and the status page.
-		colRatings: {see: []string{"reception", "leader"}},
+		colRatings:       {see: []string{"reception", "leader"}},
+		colDevices:       {},
+		colServiceGroups: {see: queueReaders},
+		colCounters:      {see: queueReaders},
+		colTickets:       {see: queueReaders},
+		colFieldKits:     {see: []string{"leader"}},
+		colBackupRuns:    {},
+		"users":          {}, // PocketBase's unused default, closed by a migration
 	}
 	// Every collection of ours is in the table: a new collection without a
 	// row here fails, so its rules are never left untested.

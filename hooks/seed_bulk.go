@@ -28,10 +28,11 @@ import (
 // It refuses a database that already has dossiers unless force is set; with
 // force it appends, continuing each day's sequence after the highest number used.
 
-// seedSearchKey is the accent-folded text staff search looks in, built as the
-// intake builds it: code, name, ID number and phone.
+// seedSearchKey is the accent-folded text staff search looks in, exactly as
+// the intake's dossierSearchKey builds it (code, name, ID number, old ID,
+// phone; generated dossiers have no old ID).
 func seedSearchKey(code, name, id, phone string) string {
-	return textnorm.Fold(code + " " + name + " " + id + " " + phone)
+	return textnorm.Fold(strings.Join([]string{code, name, id, "", phone}, " "))
 }
 
 // BulkOptions tunes SeedDossiers.
@@ -182,7 +183,9 @@ func SeedDossiers(app core.App, opts BulkOptions, out io.Writer) error {
 		Day  string `db:"day"`
 		Last int    `db:"last"`
 	}
-	if err := app.DB().NewQuery("SELECT day, last FROM dossier_sequences WHERE range_from = {:from}").Bind(dbx.Params{"from": centreRange.From}).All(&seqRows); err != nil {
+	// Generated history is the centre's own (not a mobile team's reserved range).
+	if err := app.DB().NewQuery("SELECT day, last FROM dossier_sequences WHERE range_from = {:from}").
+		Bind(dbx.Params{"from": centreRange.From}).All(&seqRows); err != nil {
 		return fmt.Errorf("read sequences: %w", err)
 	}
 	for _, s := range seqRows {
@@ -195,8 +198,8 @@ func SeedDossiers(app core.App, opts BulkOptions, out io.Writer) error {
 	}
 	if err := app.DB().NewQuery(`SELECT substr(code, length(code) - 10, 6) AS day,
 		MAX(CAST(substr(code, length(code) - 3) AS INTEGER)) AS last FROM dossiers
-		WHERE code != '' AND CAST(substr(code, length(code) - 3) AS INTEGER) <= {:to} GROUP BY day`).
-		Bind(dbx.Params{"to": centreRange.To}).All(&maxCodes); err != nil {
+		WHERE code != '' AND CAST(substr(code, length(code) - 3) AS INTEGER) BETWEEN {:from} AND {:to} GROUP BY day`).
+		Bind(dbx.Params{"from": centreRange.From, "to": centreRange.To}).All(&maxCodes); err != nil {
 		return fmt.Errorf("read codes: %w", err)
 	}
 	for _, s := range maxCodes {
@@ -405,8 +408,12 @@ func (g *bulkGen) dossier(day calendar.Date) error {
 	yymmdd := fmt.Sprintf("%02d%02d%02d", day.Year%100, int(day.Month), day.Day)
 	g.seqs[yymmdd]++
 	seq := g.seqs[yymmdd]
+	if seq > centreRange.To {
+		return fmt.Errorf("day %s would need code number %d, past the centre's range (%d–%d): generate fewer dossiers",
+			yymmdd, seq, centreRange.From, centreRange.To)
+	}
 	g.usedDays[yymmdd] = seq
-	code := fmt.Sprintf("%s-%s-%04d", g.agency, yymmdd, seq)
+	code := formatCode(g.agency, yymmdd, seq)
 
 	gender := "male"
 	if r.IntN(2) == 0 {

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pocketbase/pocketbase/core"
+
 	"motcua/hooks/calendar"
 )
 
@@ -41,7 +43,8 @@ func TestSeedDossiers(t *testing.T) {
 		}
 		// Every day's sequence is at the highest number used that day.
 		if n := one(`SELECT COUNT(*) FROM (SELECT substr(code, 15, 6) AS day, MAX(CAST(substr(code, 22) AS INTEGER)) AS m
-			FROM dossiers GROUP BY day) c LEFT JOIN dossier_sequences s ON s.day = c.day WHERE s.last IS NULL OR s.last != c.m`); n != 0 {
+			FROM dossiers GROUP BY day) c LEFT JOIN dossier_sequences s ON s.day = c.day AND s.range_from = 1
+			WHERE s.last IS NULL OR s.last != c.m`); n != 0 {
 			t.Errorf("%d days whose sequence is not at the last code", n)
 		}
 		if n := one("SELECT COUNT(*) FROM dossiers WHERE received_at = '' OR due_at = '' OR search = ''"); n != 0 {
@@ -75,6 +78,26 @@ func TestSeedDossiers(t *testing.T) {
 	if tt.Received == 0 || tt.Finished == 0 || tt.Received != tt.Finished+tt.Refused+tt.Withdrawn+tt.Paused+tt.InProgress {
 		t.Errorf("report on generated data does not add up: %+v", tt)
 	}
+	// Intake after seeding continues today's sequence past the generated codes.
+	if err := SeedDossiers(app, BulkOptions{N: 3000, Force: true, Years: 1, Seed: 9}, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	var code string
+	err = app.RunInTransaction(func(tx core.App) error {
+		var err error
+		code, err = allocateCode(tx, "000.00.00.H00", time.Now(), centreRange.From, centreRange.To)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := one("SELECT COUNT(*) FROM dossiers WHERE code = '" + code + "'"); n != 0 || !strings.HasSuffix(code, "-0001") && n != 0 {
+		t.Errorf("intake's next code %s collides with a generated one", code)
+	}
+	if today := codeDay(time.Now()); one("SELECT COUNT(*) FROM dossiers WHERE substr(code, 15, 6) = '"+today+"'") > 0 && strings.HasSuffix(code, "-0001") {
+		t.Errorf("generated dossiers today, but intake starts again at %s", code)
+	}
+
 	// Search finds generated names.
 	var name string
 	if err := app.DB().NewQuery("SELECT applicant_name FROM dossiers LIMIT 1 OFFSET 1234").Row(&name); err != nil {

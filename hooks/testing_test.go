@@ -127,6 +127,15 @@ func do(mux http.Handler, method, url, token, body string) *httptest.ResponseRec
 	return rec
 }
 
+// doForm posts an HTML form (application/x-www-form-urlencoded) to mux.
+func doForm(mux http.Handler, url, form string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodPost, url, strings.NewReader(form))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	mux.ServeHTTP(rec, req)
+	return rec
+}
+
 // httptestRequest builds a request for serve.
 func httptestRequest(method, url string) *http.Request {
 	return httptest.NewRequest(method, url, nil)
@@ -134,15 +143,6 @@ func httptestRequest(method, url string) *http.Request {
 
 // serve runs one request through mux.
 func serve(mux http.Handler, req *http.Request) *httptest.ResponseRecorder {
-	rec := httptest.NewRecorder()
-	mux.ServeHTTP(rec, req)
-	return rec
-}
-
-// doForm posts an HTML form (application/x-www-form-urlencoded) to mux.
-func doForm(mux http.Handler, url, form string) *httptest.ResponseRecorder {
-	req := httptest.NewRequest(http.MethodPost, url, strings.NewReader(form))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	rec := httptest.NewRecorder()
 	mux.ServeHTTP(rec, req)
 	return rec

@@ -2,7 +2,9 @@ package hooks
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -69,8 +71,29 @@ func TestBrowserDossierLife(t *testing.T) {
 	if err := chromedp.Run(ctx); err != nil { // start the browser on the test's context
 		t.Fatal(err)
 	}
-	d := newDossier(t, f.app, map[string]any{"received_by": f.staff["reception"].Record.Id, "applicant_name": "Thạch Thị Sa Ry"})
+	// Reception takes the dossier in through the real intake route.
+	res := do(f.mux, http.MethodPost, dossiersURL, f.tokens["reception"], intakeBody(procByCode(t, f.app, "1.001193").Id, nil))
+	if res.Code != http.StatusOK {
+		t.Fatalf("intake: %d %s", res.Code, res.Body.String())
+	}
+	var created struct{ ID string }
+	_ = json.Unmarshal(res.Body.Bytes(), &created)
+	d, err := FindDossier(f.app, created.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	proc := f.staff["processor"].Record.Id
+	// guestSees checks that the citizen's status page (as a guest, with the key
+	// from the receipt) shows the dossier's current status.
+	guestSees := func(status string) {
+		t.Helper()
+		res := do(f.mux, http.MethodGet, "/tra-cuu/"+d.Code()+"?k="+d.LookupKey(), "", "")
+		if res.Code != http.StatusOK || !strings.Contains(res.Body.String(), i18n.T("vi", "track_status."+status)) ||
+			!strings.Contains(res.Body.String(), i18n.T("km", "track_status."+status)) {
+			t.Errorf("status page after %s: %d, lacks %q", status, res.Code, i18n.T("vi", "track_status."+status))
+		}
+	}
+	guestSees(StatusReceived)
 
 	steps := []struct {
 		user, action string
@@ -88,13 +111,15 @@ func TestBrowserDossierLife(t *testing.T) {
 			cancel()
 			t.Fatalf("sign in %s: %v (%s)", s.user, err, dbg)
 		}
-		if err := browserAct(ctx, url, d.Id, s.action, s.fields, i+1); err != nil {
+		if err := browserAct(ctx, url, d.Id, s.action, s.fields, i+2); err != nil {
 			t.Fatalf("%s by %s: %v", s.action, s.user, err)
 		}
+		cur, _ := FindDossier(f.app, d.Id)
+		guestSees(cur.Status())
 	}
 	var status, msg, form02 string
 	var khmerFont bool
-	err := chromedp.Run(ctx,
+	err = chromedp.Run(ctx,
 		chromedp.AttributeValue("#status", "data-status", &status, nil, chromedp.ByQuery),
 		chromedp.Text("#msg", &msg, chromedp.ByQuery),
 		chromedp.Click(`button.form-preview[data-form="02"]`, chromedp.ByQuery),
@@ -135,9 +160,11 @@ func TestBrowserDossierLife(t *testing.T) {
 		if err := browserSignIn(ctx, url, s.user); err != nil {
 			t.Fatal(err)
 		}
-		if err := browserAct(ctx, url, d.Id, s.action, s.fields, i+4); err != nil {
+		if err := browserAct(ctx, url, d.Id, s.action, s.fields, i+5); err != nil {
 			t.Fatalf("%s by %s: %v", s.action, s.user, err)
 		}
+		cur, _ := FindDossier(f.app, d.Id)
+		guestSees(cur.Status())
 	}
 	// Reception sees the result waiting in its work list, then hands it back.
 	if err := browserSignIn(ctx, url, "wf.reception"); err != nil {
@@ -171,7 +198,7 @@ func TestBrowserDossierLife(t *testing.T) {
 	if fieldErr != i18n.T("vi", "error.idcard_id_invalid") {
 		t.Errorf("field error %q", fieldErr)
 	}
-	if err := browserAct(ctx, url, d.Id, ActionReturn, map[string]string{"collected_by": "Lâm Thị Dol", "collector_id_number": "094199001234"}, 6); err != nil {
+	if err := browserAct(ctx, url, d.Id, ActionReturn, map[string]string{"collected_by": "Lâm Thị Dol", "collector_id_number": "094199001234"}, 7); err != nil {
 		t.Fatal(err)
 	}
 	var form06 string
@@ -189,11 +216,12 @@ func TestBrowserDossierLife(t *testing.T) {
 	if status != StatusReturned {
 		t.Errorf("final status %q", status)
 	}
-	if rows != 6 {
-		t.Errorf("form 06 lists %d steps, want 6", rows)
+	guestSees(StatusReturned)
+	if rows != 7 { // receive, assign, start, request_supplement, supplement_received, complete, return
+		t.Errorf("form 06 lists %d steps, want 7", rows)
 	}
 	for _, want := range []string{"Cán bộ wf.reception", "Cán bộ wf.processor", "Lâm Thị Dol", i18n.T("vi", "action.assign"),
-		i18n.T("km", "action.assign"), i18n.T("vi", "action.return"), i18n.T("vi", "form.one_stop"), i18n.T("km", "form.title_06")} {
+		i18n.T("km", "action.assign"), i18n.T("vi", "action.receive"), i18n.T("vi", "action.return"), i18n.T("vi", "form.one_stop"), i18n.T("km", "form.title_06")} {
 		if !strings.Contains(form06, want) {
 			t.Errorf("form 06 lacks %q", want)
 		}
@@ -203,7 +231,7 @@ func TestBrowserDossierLife(t *testing.T) {
 	for _, ev := range evs {
 		got = append(got, ev.GetString("action"))
 	}
-	if strings.Join(got, ",") != "assign,start,request_supplement,supplement_received,complete,return" {
+	if strings.Join(got, ",") != "receive,assign,start,request_supplement,supplement_received,complete,return" {
 		t.Errorf("events %v", got)
 	}
 }

@@ -132,6 +132,9 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		"weekday.": {"0", "1", "2", "3", "4", "5", "6"},
 		"role.":    {"reception", "processor", "leader", "field"},
 		"paper.":   {"original", "copy"},
+		"face.":    {"1", "2", "3", "4", "5"},
+		"reason.": {"good_service", "quick", "clear_guidance", "kind_staff", "waited_long", "unclear_guidance",
+			"staff_attitude", "extra_papers", "came_back_many_times"},
 		"track_status.": {"new", "received", "refused", "processing", "supplement_requested",
 			"awaiting_fees", "withdrawn", "stopped", "done", "returned"},
 		"track_next.": {"new", "received", "refused", "processing", "supplement_requested",
@@ -145,9 +148,6 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		"timeliness.": {"early", "on_time", "late"},
 		"worklist.":   {"ready", "due", "mine", "overdue", "approval"},
 		"form.title_": {"02", "03", "04", "05", "06", "07"},
-		"face.":       {"1", "2", "3", "4", "5"},
-		"reason.": {"good_service", "quick", "clear_guidance", "kind_staff", "waited_long", "unclear_guidance",
-			"staff_attitude", "extra_papers", "came_back_many_times"},
 	}
 	for prefix, vals := range dynamic {
 		for _, v := range vals {

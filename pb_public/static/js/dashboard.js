@@ -25,6 +25,34 @@
     });
   }
 
+  // panels draws the other capabilities' figures: the last good backup's age
+  // and today's queue wait and service times per group and counter.
+  function panels(p) {
+    var b = p.backup;
+    $("backup-panel").classList.toggle("hidden", !b);
+    if (b) {
+      $("backup-age").textContent = b.last_ok_at ? M.t("dashboard.backup_age", { hours: Math.round(b.age_hours * 10) / 10 }) : M.t("dashboard.backup_never");
+      $("backup-panel").classList.toggle("bad", !!b.warn);
+    }
+    var q = p.queue, tbl = $("queue-table");
+    $("queue-panel").classList.toggle("hidden", !q);
+    if (!q) return;
+    tbl.innerHTML = "";
+    if (!q.length) { var e = document.createElement("tr"), td = document.createElement("td"); td.textContent = M.t("dashboard.none"); e.appendChild(td); tbl.appendChild(e); return; }
+    var head = document.createElement("tr");
+    ["dashboard.queue_group", "dashboard.queue_counter", "dashboard.queue_issued", "dashboard.queue_wait", "dashboard.queue_service"].forEach(function (k) {
+      var th = document.createElement("th"); th.textContent = M.t(k); head.appendChild(th);
+    });
+    tbl.appendChild(head);
+    q.forEach(function (f) {
+      var tr = document.createElement("tr");
+      [f.group, f.counter || "–", f.issued, Math.round(f.avg_wait_seconds / 60), Math.round(f.avg_service_seconds / 60)].forEach(function (v) {
+        var td = document.createElement("td"); td.textContent = v; tr.appendChild(td);
+      });
+      tbl.appendChild(tr);
+    });
+  }
+
   function draw() {
     var d = last; if (!d) return;
     $("received-today").textContent = d.received_today;
@@ -33,6 +61,7 @@
     $("due-soon").textContent = d.due_soon;
     $("ratings-today").textContent = d.ratings_today;
     $("satisfied-today").textContent = d.satisfied_today;
+    panels(d.panels || {});
     rows($("overdue-list"), d.overdue_list);
     rows($("due-soon-list"), d.due_soon_list);
   }
