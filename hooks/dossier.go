@@ -59,7 +59,12 @@ func FindDossier(app core.App, id string) (*Dossier, error) {
 
 // FindDossierByCode returns the dossier with the given code.
 func FindDossierByCode(app core.App, code string) (*Dossier, error) {
-	r, err := app.FindFirstRecordByFilter(colDossiers, "code = {:code}", dbx.Params{"code": code})
+	// "code != ''" lets SQLite use the partial unique index on code; a
+	// filter ("code = {:code}") walks the whole table.
+	r := &core.Record{}
+	err := app.RecordQuery(colDossiers).
+		AndWhere(dbx.NewExp("[[code]] = {:code} AND [[code]] != ''", dbx.Params{"code": code})).
+		Limit(1).One(r)
 	if err != nil {
 		return nil, fmt.Errorf("find dossier by code: %w", err)
 	}

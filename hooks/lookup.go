@@ -55,7 +55,9 @@ func findStatusRow(app core.App, code string) (*statusRow, error) {
 		"SELECT d.[[id]], d.[[code]], d.[[lookup_key]], d.[[status]], d.[[applicant_name]], d.[[received_at]], d.[[due_at]], d.[[extended_at]], " +
 			"p.[[name_vi]] AS proc_vi, p.[[name_km]] AS proc_km " +
 			"FROM {{" + colDossiers + "}} d LEFT JOIN {{" + colProcedures + "}} p ON p.[[id]] = d.[[procedure]] " +
-			"WHERE d.[[code]] = {:code} LIMIT 1",
+			// "code != ''" lets SQLite use the partial unique index on code
+			// (without it every status page walked the whole dossiers table).
+			"WHERE d.[[code]] = {:code} AND d.[[code]] != '' LIMIT 1",
 	).Bind(dbx.Params{"code": code}).One(&row)
 	if err != nil {
 		return nil, fmt.Errorf("status row: %w", err)

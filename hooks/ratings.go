@@ -90,7 +90,7 @@ func saveRating(app core.App, in ratingInput, channel string, officer *core.Reco
 			if d.Status() != StatusReturned {
 				return fieldErrors(map[string]string{"dossier": "error.rating_not_returned"})
 			}
-			n, err := tx.CountRecords(colRatings, dbx.HashExp{"dossier": d.Id})
+			n, err := tx.CountRecords(colRatings, ratingOf(d.Id))
 			if err != nil {
 				return err
 			}
@@ -183,7 +183,7 @@ func RatingFormFor(app core.App, d *Dossier, lang string) *RatingForm {
 	if d == nil || d.Status() != StatusReturned {
 		return nil
 	}
-	if n, err := app.CountRecords(colRatings, dbx.HashExp{"dossier": d.Id}); err != nil || n > 0 {
+	if n, err := app.CountRecords(colRatings, ratingOf(d.Id)); err != nil || n > 0 {
 		return nil
 	}
 	return &RatingForm{Lang: lang, Code: d.Code(), Key: d.LookupKey(), Faces: ratingFaces, Reasons: pb_migrations.RatingReasons}
@@ -244,4 +244,12 @@ func handlePublicRating(e *core.RequestEvent) error {
 	}
 	p.Message = "rating.thanks"
 	return render(e, http.StatusOK, "rating_done.html", p)
+}
+
+// ratingOf matches the rating of one dossier in a way SQLite can answer from
+// the partial unique index on ratings.dossier (WHERE dossier != ”): an
+// equality alone does not imply the index's condition, so the status page of
+// every returned dossier walked the whole ratings table.
+func ratingOf(dossierID string) dbx.Expression {
+	return dbx.NewExp("[[dossier]] = {:dossier} AND [[dossier]] != ''", dbx.Params{"dossier": dossierID})
 }
