@@ -182,3 +182,22 @@ func TestOfficeRejectsBadSessions(t *testing.T) {
 		}
 	}
 }
+
+// TestOfficeHeaderFollowsEdits: public pages keep the office's name in memory;
+// an edit in /_/ shows on the next page.
+func TestOfficeHeaderFollowsEdits(t *testing.T) {
+	app := newTestApp(t)
+	defer app.Cleanup()
+	mux := newMux(t, app)
+	if body := do(mux, http.MethodGet, "/thu-tuc", "", "").Body.String(); strings.Contains(body, "Xã Mỹ Hương mới") {
+		t.Fatal("new name shown before the edit")
+	}
+	office, _ := FindOffice(app)
+	su := superuserToken(t, app)
+	if res := do(mux, http.MethodPatch, "/api/collections/office/records/"+office.Id, su, `{"name_vi":"Xã Mỹ Hương mới"}`); res.Code != http.StatusOK {
+		t.Fatalf("edit office: %d %s", res.Code, res.Body.String())
+	}
+	if body := do(mux, http.MethodGet, "/thu-tuc", "", "").Body.String(); !strings.Contains(body, "Xã Mỹ Hương mới") {
+		t.Error("the public page still shows the old office name after an edit")
+	}
+}

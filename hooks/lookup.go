@@ -111,11 +111,7 @@ func handleStatusPage(e *core.RequestEvent) error {
 		p.Missing = lastMissingPapers(e.App, row.ID)
 	}
 	p.Extended = !row.ExtendedAt.IsZero() && openStatus(row.Status)
-	if row.Status == StatusReturned {
-		if d, err := FindDossier(e.App, row.ID); err == nil {
-			p.Rating = RatingFormFor(e.App, d, p.Lang)
-		}
-	}
+	p.Rating = ratingFormOf(e.App, row.ID, row.Code, row.LookupKey, row.Status, p.Lang)
 	if _, known := StatusNumber[p.Status]; !known {
 		p.Status = StatusReceived
 	}

@@ -105,8 +105,11 @@ func holidayDate(r *core.Record) calendar.Date {
 	return calendar.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}
 }
 
-func dropCalendar(e *core.RecordEvent) error {
+// dropOfficeCaches forgets what is cached from the office and holidays (the
+// calendar, the header of public pages) when either changes.
+func dropOfficeCaches(e *core.RecordEvent) error {
 	e.App.Store().Remove(calendarStoreKey)
+	e.App.Store().Remove(officeViewStoreKey)
 	return e.Next()
 }
 
@@ -125,9 +128,9 @@ func validateOffice(e *core.RecordEvent) error {
 func bindOfficeHooks(app core.App) {
 	app.OnRecordValidate(colOffice).BindFunc(validateOffice)
 	for _, col := range []string{colOffice, colHolidays} {
-		app.OnRecordAfterCreateSuccess(col).BindFunc(dropCalendar)
-		app.OnRecordAfterUpdateSuccess(col).BindFunc(dropCalendar)
-		app.OnRecordAfterDeleteSuccess(col).BindFunc(dropCalendar)
+		app.OnRecordAfterCreateSuccess(col).BindFunc(dropOfficeCaches)
+		app.OnRecordAfterUpdateSuccess(col).BindFunc(dropOfficeCaches)
+		app.OnRecordAfterDeleteSuccess(col).BindFunc(dropOfficeCaches)
 	}
 }
 

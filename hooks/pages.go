@@ -52,15 +52,25 @@ type officeView struct {
 	NameVI, NameKM, Address, Phone string
 }
 
+const officeViewStoreKey = "motcua.officeView"
+
+// officeViewOf is read from the office record once and kept in the app store
+// (every public page shows it; the status page must stay as cheap as a stock
+// record view). Saving the office drops it, like the calendar.
 func officeViewOf(app core.App) officeView {
+	if v, ok := app.Store().Get(officeViewStoreKey).(officeView); ok {
+		return v
+	}
 	o, err := FindOffice(app)
 	if err != nil {
 		return officeView{NameVI: "motcua"}
 	}
-	return officeView{
+	v := officeView{
 		NameVI: o.GetString("name_vi"), NameKM: o.GetString("name_km"),
 		Address: o.GetString("address"), Phone: o.GetString("phone"),
 	}
+	app.Store().Set(officeViewStoreKey, v)
+	return v
 }
 
 // page is the data every server-rendered page gets.

@@ -180,13 +180,22 @@ var ratingFaces = []RatingFace{
 // RatingFormFor returns the public rating form for a dossier whose result was
 // returned and which has no rating yet, or nil (nothing to show).
 func RatingFormFor(app core.App, d *Dossier, lang string) *RatingForm {
-	if d == nil || d.Status() != StatusReturned {
+	if d == nil {
 		return nil
 	}
-	if n, err := app.CountRecords(colRatings, ratingOf(d.Id)); err != nil || n > 0 {
+	return ratingFormOf(app, d.Id, d.Code(), d.LookupKey(), d.Status(), lang)
+}
+
+// ratingFormOf is RatingFormFor from the few facts the status page already
+// read, so showing the form costs one count and no second read of the dossier.
+func ratingFormOf(app core.App, id, code, key, status, lang string) *RatingForm {
+	if status != StatusReturned {
 		return nil
 	}
-	return &RatingForm{Lang: lang, Code: d.Code(), Key: d.LookupKey(), Faces: ratingFaces, Reasons: pb_migrations.RatingReasons}
+	if n, err := app.CountRecords(colRatings, ratingOf(id)); err != nil || n > 0 {
+		return nil
+	}
+	return &RatingForm{Lang: lang, Code: code, Key: key, Faces: ratingFaces, Reasons: pb_migrations.RatingReasons}
 }
 
 // ratingThanksPage is the server-rendered answer of the public rating.
