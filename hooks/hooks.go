@@ -92,8 +92,8 @@ func bindRecordHooks(app core.App) {
 const (
 	DataMaxOpenConns = 6
 	DataMaxIdleConns = 4
-	AuxMaxOpenConns  = 4
-	AuxMaxIdleConns  = 2
+	AuxMaxOpenConns  = 2
+	AuxMaxIdleConns  = 1
 )
 
 // DBConnect opens SQLite the way PocketBase does but with synchronous=FULL, so a
@@ -101,7 +101,7 @@ const (
 // 8 MB page cache per connection (see DataMaxOpenConns).
 func DBConnect(dbPath string) (*dbx.DB, error) {
 	pragmas := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(200000000)" +
-		"&_pragma=synchronous(FULL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-8000)"
+		"&_pragma=synchronous(FULL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-4000)"
 	db, err := dbx.Open("sqlite", dbPath+pragmas)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", dbPath, err)
