@@ -2,7 +2,6 @@ package hooks
 
 import (
 	"net/http"
-	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -34,11 +33,7 @@ func runClerks(b *testing.B, send func() int) {
 		}
 	})
 	b.StopTimer()
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	if len(lat) > 0 {
-		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
-		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
-	}
+	reportLatencies(b, lat)
 }
 
 // BenchmarkIntakeClerks times intake through the API (validation, then one

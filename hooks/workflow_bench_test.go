@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"sort"
 	"testing"
 	"time"
 
@@ -69,16 +68,6 @@ func bulkDossiers(b *testing.B, app core.App, n int, procedure string, processor
 	}
 }
 
-// report adds p50 and p99 in milliseconds to a benchmark's output.
-func report(b *testing.B, d []time.Duration) {
-	if len(d) == 0 {
-		return
-	}
-	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
-	b.ReportMetric(float64(d[len(d)/2].Microseconds())/1000, "p50-ms")
-	b.ReportMetric(float64(d[len(d)*99/100].Microseconds())/1000, "p99-ms")
-}
-
 // BenchmarkWorkflow100k measures the budgets on 100,000 dossiers: an action
 // under 20 ms p99 and the work lists under 50 ms, beside PocketBase's stock
 // record endpoints doing the nearest equivalent on the same data, in one run.
@@ -130,7 +119,7 @@ func BenchmarkWorkflow100k(b *testing.B) {
 			d = append(d, time.Since(t0))
 		}
 		b.StopTimer()
-		report(b, d)
+		reportLatencies(b, d)
 	}
 
 	b.Run("action/assign", func(b *testing.B) {
