@@ -125,8 +125,6 @@ func reportFixture(t testing.TB, app core.App) (p1, p2 *core.Record) {
 	return p1, p2
 }
 
-func f64(v float64) *float64 { return &v }
-
 // expected rows of the fixture (rates are filled by finish()).
 var (
 	wantP1 = ReportRow{CarriedOver: 3, New: 11, NewInPerson: 8, NewMobile: 1, NewOnline: 1, NewPostal: 1,

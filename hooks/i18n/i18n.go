@@ -118,16 +118,6 @@ func T(lang, key string, args ...any) string {
 	return strings.NewReplacer(pairs...).Replace(s)
 }
 
-// Has reports whether key exists in the default catalogue.
-func Has(key string) bool {
-	cs, err := Load()
-	if err != nil {
-		return false
-	}
-	_, ok := cs[Default][key]
-	return ok
-}
-
 // JSON returns lang's catalogue (with Vietnamese fallbacks) as JSON for browsers.
 func JSON(lang string) []byte {
 	if _, err := Load(); err != nil {
