@@ -125,7 +125,7 @@ func BuildDashboard(app core.App, now time.Time) (*Dashboard, error) {
 		sql  string
 	}{
 		{&d.ReceivedToday, `SELECT COUNT(*) FROM dossiers WHERE received_at >= {:start}`},
-		{&d.ReturnedToday, `SELECT COUNT(*) FROM dossiers WHERE returned_at >= {:start}`},
+		{&d.ReturnedToday, `SELECT COUNT(*) FROM dossiers WHERE returned_at != '' AND returned_at >= {:start}`},
 		{&d.RatingsToday, `SELECT COUNT(*) FROM ratings WHERE created >= {:start}`},
 		{&d.SatisfiedTday, `SELECT COUNT(*) FROM ratings WHERE created >= {:start} AND score >= 4`},
 		{&d.Overdue, `SELECT COUNT(*) FROM dossiers WHERE status IN ('received', 'processing') AND due_at != '' AND due_at < {:now}`},

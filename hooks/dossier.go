@@ -85,7 +85,19 @@ type Event struct {
 // appendEvent writes one dossier_events row. Call it with the transaction app in
 // which the dossier itself changes, so the log and the dossier never disagree.
 func appendEvent(tx core.App, d *Dossier, ev Event) (*core.Record, error) {
-	col, err := tx.FindCachedCollectionByNameOrId(colDossierEvents)
+	r, err := newEventRecord(tx, d, ev)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Save(r); err != nil {
+		return nil, fmt.Errorf("append event %s: %w", ev.Action, err)
+	}
+	return r, nil
+}
+
+// newEventRecord builds (without saving) the dossier_events row of ev.
+func newEventRecord(app core.App, d *Dossier, ev Event) (*core.Record, error) {
+	col, err := app.FindCachedCollectionByNameOrId(colDossierEvents)
 	if err != nil {
 		return nil, fmt.Errorf("append event: %w", err)
 	}
@@ -112,9 +124,6 @@ func appendEvent(tx core.App, d *Dossier, ev Event) (*core.Record, error) {
 		return nil, fmt.Errorf("append event time: %w", err)
 	}
 	r.Set("at", dt)
-	if err := tx.Save(r); err != nil {
-		return nil, fmt.Errorf("append event %s: %w", ev.Action, err)
-	}
 	return r, nil
 }
 

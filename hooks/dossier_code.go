@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 )
 
@@ -31,6 +30,14 @@ func formatCode(agency, day string, n int) string {
 	return fmt.Sprintf("%s-%s-%04d", agency, day, n)
 }
 
+// codeUpsertSQL takes the next number of a day's sequence in one statement.
+const codeUpsertSQL = `INSERT INTO "` + colDossierSequence + `" ("id", "day", "range_from", "last") VALUES (?, ?, ?, ?)
+	ON CONFLICT ("day", "range_from") DO UPDATE SET "last" = "last" + 1 RETURNING "last"`
+
+// prepareCodeUpsert prepares codeUpsertSQL on the write connection (outside a
+// transaction); allocateCode then runs it without parsing it again.
+func prepareCodeUpsert(app core.App) (*sql.Stmt, error) { return prepareWrite(app, codeUpsertSQL) }
+
 // allocateCode takes the next number of day's sequence within [from, to] and
 // returns the dossier code. It must run inside the transaction that saves the
 // dossier: the sequence row and the dossier then commit (or roll back)
@@ -38,20 +45,26 @@ func formatCode(agency, day string, n int) string {
 // not saved. The increment is one UPSERT … RETURNING statement, so even two
 // transactions on separate connections could not read the same "last".
 // A range that is used up answers a keyed 409 instead of spilling into a range
-// another issuer owns.
-func allocateCode(tx core.App, agency string, day time.Time, from, to int) (string, error) {
+// another issuer owns. prep is the statement from prepareCodeUpsert, or nil
+// (a batch request, already inside a transaction) to run the SQL unprepared.
+func allocateCode(tx core.App, prep *sql.Stmt, agency string, day time.Time, from, to int) (string, error) {
 	if from < 1 || to > 9999 || from > to {
 		return "", fmt.Errorf("allocate dossier code: bad range %d–%d", from, to)
 	}
-	d := codeDay(day)
-	var last int
-	err := tx.DB().NewQuery(
-		"INSERT INTO {{" + colDossierSequence + "}} ([[id]], [[day]], [[range_from]], [[last]]) " +
-			"VALUES ({:id}, {:day}, {:from}, {:first}) " +
-			"ON CONFLICT ([[day]], [[range_from]]) DO UPDATE SET [[last]] = [[last]] + 1 " +
-			"RETURNING [[last]]",
-	).Bind(dbx.Params{"id": core.GenerateDefaultRandomId(), "day": d, "from": from, "first": from}).Row(&last)
+	st, err := sqlTxOf(tx)
 	if err != nil {
+		return "", fmt.Errorf("allocate dossier code: %w", err)
+	}
+	d := codeDay(day)
+	args := []any{core.GenerateDefaultRandomId(), d, from, from}
+	var row *sql.Row
+	if prep != nil {
+		row = st.Stmt(prep).QueryRow(args...)
+	} else {
+		row = st.QueryRow(codeUpsertSQL, args...)
+	}
+	var last int
+	if err := row.Scan(&last); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return "", fmt.Errorf("allocate dossier code: no row returned")
 		}

@@ -1,7 +1,10 @@
 package hooks
 
 import (
+	"errors"
 	"net/http"
+
+	validation "github.com/pocketbase/ozzo-validation/v4"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
@@ -42,6 +45,44 @@ func fieldErrors(fields map[string]string) *router.ApiError {
 	err := keyedError(http.StatusBadRequest, "error.form_invalid")
 	err.Data = data
 	return err
+}
+
+// validationKeys maps PocketBase's field validation codes to our message keys.
+var validationKeys = map[string]string{
+	"validation_required":            "error.field_required",
+	"validation_max_text_constraint": "error.value_too_long",
+	"validation_length_too_long":     "error.value_too_long",
+	"validation_missing_rel_records": "error.value_not_found",
+}
+
+// keyedValidation turns PocketBase's own field validation errors (a name over
+// its length, a relation to a record that does not exist) into keyed errors in
+// Vietnamese and Khmer, the shape every other field error has; anything else is
+// returned as it is.
+func keyedValidation(err error) error {
+	var verrs validation.Errors
+	var apiErr *router.ApiError
+	switch {
+	case errors.As(err, &verrs):
+	case errors.As(err, &apiErr) && apiErr.Status == http.StatusBadRequest:
+		// PocketBase's record create wraps them in its "Failed to create record".
+		raw, _ := apiErr.RawData().(error)
+		if !errors.As(raw, &verrs) {
+			return err
+		}
+	default:
+		return err
+	}
+	fields := make(map[string]string, len(verrs))
+	for name, fe := range verrs {
+		key := "error.value_invalid"
+		var ve validation.Error
+		if errors.As(fe, &ve) && validationKeys[ve.Code()] != "" {
+			key = validationKeys[ve.Code()]
+		}
+		fields[name] = key
+	}
+	return fieldErrors(fields)
 }
 
 // Staff roles (the staff.role values).

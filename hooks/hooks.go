@@ -54,6 +54,7 @@ func onServe(se *core.ServeEvent, opts Options) error {
 		{"pages", bindPageRoutes},
 		{"reports", bindReportRoutes},
 		{"search", bindSearchRoutes},
+		{"search index", bindSearchIndexer},
 		{"ratings", bindRatingRoutes},
 		{"dashboard", bindDashboardRoutes},
 		{"queue", func(se *core.ServeEvent) error { return bindQueueRoutes(se, opts.PublicDir) }},

@@ -2,6 +2,7 @@ package hooks
 
 import (
 	"crypto/rand"
+	"database/sql"
 	"fmt"
 	"math/big"
 	"net/http"
@@ -47,6 +48,9 @@ func guardIntake(e *core.RequestEvent) error {
 	if err := checkIntakeRole(e.Auth); err != nil {
 		return err
 	}
+	if done, err := fastIntake(e); done {
+		return err
+	}
 	return e.Next()
 }
 
@@ -68,10 +72,11 @@ func checkIntakeRole(auth *core.Record) error {
 	return keyedError(http.StatusForbidden, "error.role_forbidden")
 }
 
-// onIntake validates and normalises what the officer sent, then, in one
-// transaction, allocates the code, fills the server fields, saves the dossier
-// (e.Next) and appends the "receive" event. Values a client sends for server
-// fields are overwritten.
+// onIntake takes a dossier in through PocketBase's record create: a multipart
+// request with scans of the papers, a batch request, or a body the JSON fast
+// path (intake_fast.go) leaves to PocketBase. It prepares the record like the
+// fast path, then, in one transaction, allocates the code, saves the dossier
+// (e.Next: validation, file uploads) and appends the "receive" event.
 func onIntake(e *core.RecordRequestEvent) error {
 	if err := checkIntakeRole(e.Auth); err != nil {
 		return err
@@ -80,68 +85,103 @@ func onIntake(e *core.RecordRequestEvent) error {
 	if err != nil {
 		return fmt.Errorf("intake: request info: %w", err)
 	}
-	now := time.Now()
-	bad := normalizeApplicant(e.Record, info.Body, now)
-	proc, key := intakeProcedure(e.App, e.Record.GetString("procedure"))
-	if key != "" {
-		bad["procedure"] = key
-	} else if k := checkPapers(e.Record, proc); k != "" {
-		bad["papers"] = k
-	}
-	if len(bad) > 0 {
-		return fieldErrors(bad)
-	}
-
-	lookupKey, err := newLookupKey()
-	if err != nil {
-		return fmt.Errorf("intake: lookup key: %w", err)
-	}
-	office, err := FindOffice(e.App)
-	if err != nil {
-		return fmt.Errorf("intake: %w", err)
-	}
-	due, err := dueAt(e.App, now, proc.GetInt("processing_hours"))
-	if err != nil {
-		return err
-	}
-	iss, err := intakeIssuer(e.App) // the centre, or a mobile team in field mode (field.go)
+	plan, err := prepareIntake(e.App, e.Auth, e.Record, info.Body)
 	if err != nil {
 		return err
 	}
 	r := e.Record
+	return inWriteOrder(e.Request.Context(), e.App, func(tx core.App) error {
+		if err := plan.assignCode(tx, r); err != nil {
+			return err
+		}
+		e.App = tx
+		if err := e.Next(); err != nil {
+			return keyedValidation(err)
+		}
+		_, err := appendEvent(tx, &Dossier{r}, plan.receiveEvent(r, e.Auth))
+		return err
+	})
+}
+
+// intakePlan is what an intake settled before its transaction.
+type intakePlan struct {
+	now    time.Time
+	due    time.Time
+	agency string
+	iss    issuer
+	code   *sql.Stmt // the prepared code UPSERT; nil inside a batch transaction
+}
+
+// prepareIntake checks and normalises what the officer sent (r holds the
+// submitted values, body the raw ones) and fills the server fields, over
+// whatever a client sent for them. Nothing is written yet.
+func prepareIntake(app core.App, auth, r *core.Record, body map[string]any) (*intakePlan, error) {
+	now := time.Now()
+	bad := normalizeApplicant(r, body, now)
+	proc, key := intakeProcedure(app, r.GetString("procedure"))
+	if key != "" {
+		bad["procedure"] = key
+	} else if k := checkPapers(r, proc); k != "" {
+		bad["papers"] = k
+	}
+	if len(bad) > 0 {
+		return nil, fieldErrors(bad)
+	}
+
+	lookupKey, err := newLookupKey()
+	if err != nil {
+		return nil, fmt.Errorf("intake: lookup key: %w", err)
+	}
+	agency, iss, err := cachedIssuer(app) // the centre, or a mobile team in field mode (field.go)
+	if err != nil {
+		return nil, err
+	}
+	due, err := dueAt(app, now, proc.GetInt("processing_hours"))
+	if err != nil {
+		return nil, err
+	}
 	r.Set("status", StatusReceived)
 	r.Set("received_at", now)
 	r.Set("due_at", due)
-	r.Set("received_by", e.Auth.Id)
+	r.Set("received_by", auth.Id)
 	r.Set("lookup_key", lookupKey)
 	for _, f := range []string{"assignee", "paused_at", "finished_at", "returned_at"} {
 		r.Set(f, "")
 	}
-	iss.apply(r, e.Auth)
+	iss.apply(r, auth)
 	if r.GetString("channel") == "" {
 		r.Set("channel", channelInPerson)
 	}
 	if r.GetInt("sets") < 1 {
 		r.Set("sets", 1)
 	}
+	plan := &intakePlan{now: now, due: due, agency: agency, iss: iss}
+	if !app.IsTransactional() {
+		if plan.code, err = prepareCodeUpsert(app); err != nil {
+			return nil, err
+		}
+	}
+	return plan, nil
+}
 
-	return inWriteOrder(e.Request.Context(), e.App, func(tx core.App) error {
-		code, err := allocateCode(tx, office.AgencyCode(), now, iss.From, iss.To)
-		if err != nil {
-			return err
-		}
-		r.Set("code", code)
-		r.Set("search", dossierSearchKey(r))
-		e.App = tx
-		if err := e.Next(); err != nil {
-			return err
-		}
-		_, err = appendEvent(tx, &Dossier{r}, Event{
-			Action: eventReceive, To: StatusReceived, Actor: e.Auth, At: now,
-			Data: map[string]any{"code": code, "channel": r.GetString("channel"), "due_at": due.UTC().Format(time.RFC3339)},
-		})
+// assignCode takes the dossier's code inside the intake transaction and sets
+// it with the search text that includes it.
+func (p *intakePlan) assignCode(tx core.App, r *core.Record) error {
+	code, err := allocateCode(tx, p.code, p.agency, p.now, p.iss.From, p.iss.To)
+	if err != nil {
 		return err
-	})
+	}
+	r.Set("code", code)
+	r.Set("search", dossierSearchKey(r))
+	return nil
+}
+
+// receiveEvent is the "receive" row of the handoff log for r.
+func (p *intakePlan) receiveEvent(r, auth *core.Record) Event {
+	return Event{
+		Action: eventReceive, To: StatusReceived, Actor: auth, At: p.now,
+		Data: map[string]any{"code": r.GetString("code"), "channel": r.GetString("channel"), "due_at": p.due.UTC().Format(time.RFC3339)},
+	}
 }
 
 // dossierSearchKey is the accent-folded text staff search finds a dossier by.
@@ -234,7 +274,7 @@ func intakeProcedure(app core.App, id string) (*core.Record, string) {
 	if id == "" {
 		return nil, "error.procedure_required"
 	}
-	p, err := app.FindRecordById(colProcedures, id)
+	p, err := cachedProcedure(app, id)
 	if err != nil {
 		return nil, "error.procedure_not_found"
 	}
@@ -381,5 +421,6 @@ func bindIntakeRoutes(se *core.ServeEvent) error {
 // bindIntakeHooks binds intake and the lookup-key privacy rule.
 func bindIntakeHooks(app core.App) {
 	app.OnRecordCreateRequest(colDossiers).BindFunc(onIntake)
+	bindIntakeCacheHooks(app)
 	app.OnRecordEnrich(colDossiers).BindFunc(hideLookupKey)
 }

@@ -359,11 +359,21 @@ func TestAllocateCodeRanges(t *testing.T) {
 	app := newTestApp(t)
 	defer app.Cleanup()
 	day := time.Date(2026, 8, 17, 20, 0, 0, 0, time.UTC) // 18 August in Vietnam
+	prep, err := prepareCodeUpsert(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := 0
 	next := func(from, to int) (string, error) {
 		var code string
+		calls++
+		p := prep // every other call unprepared, as in a batch request: both must agree
+		if calls%2 == 0 {
+			p = nil
+		}
 		err := app.RunInTransaction(func(tx core.App) error {
 			var err error
-			code, err = allocateCode(tx, "000.00.07.H60", day, from, to)
+			code, err = allocateCode(tx, p, "000.00.07.H60", day, from, to)
 			return err
 		})
 		return code, err
@@ -379,7 +389,7 @@ func TestAllocateCodeRanges(t *testing.T) {
 	if c, _ := next(5000, 5001); c != "000.00.07.H60-260818-5001" {
 		t.Errorf("mobile range second code %q", c)
 	}
-	_, err := next(5000, 5001)
+	_, err = next(5000, 5001)
 	if err == nil || !strings.Contains(fmt.Sprint(err), "hết số") {
 		t.Errorf("exhausted range: %v", err)
 	}

@@ -53,6 +53,7 @@ type SearchHit struct {
 	ReceivedAt    string `db:"received_at" json:"received_at"`
 	DueAt         string `db:"due_at" json:"due_at"`
 	LookupKey     string `db:"lookup_key" json:"lookup_key,omitempty"`
+	Search        string `db:"search" json:"-"` // only read for queued dossiers (searchIndexAndQueue)
 }
 
 // SearchResult is the answer of GET /api/motcua/search.
@@ -79,30 +80,56 @@ func searchTokens(folded string) []string {
 	})
 }
 
-// ftsQuery builds the MATCH expression: every word must appear, the last one as
-// a prefix (the clerk may still be typing). Tokens are letters and digits only,
-// and each is quoted, so nothing typed can change the expression's shape.
-// A phone or ID number typed with spaces or dots becomes one token.
-func ftsQuery(q string) string {
+// searchTerms are the words a query asks for, as the index holds them: every
+// one must appear, the last one as a prefix (the clerk may still be typing).
+// A phone or ID number typed with spaces or dots becomes one term.
+func searchTerms(q string) []string {
 	if p, err := textnorm.NormalizePhone(q); err == nil && p != "" {
-		return `search : "` + p + `"*`
+		return []string{p}
 	}
-	folded := textnorm.Fold(q)
-	toks := searchTokens(folded)
+	toks := searchTokens(textnorm.Fold(q))
 	if digitsOnly(toks) {
 		toks = []string{strings.Join(toks, "")}
 	}
-	if len(toks) == 0 {
+	return toks
+}
+
+// ftsQuery builds the MATCH expression of searchTerms. Terms are letters and
+// digits only, and each is quoted, so nothing typed can change the
+// expression's shape.
+func ftsQuery(q string) string {
+	terms := searchTerms(q)
+	if len(terms) == 0 {
 		return ""
 	}
-	parts := make([]string, len(toks))
-	for i, t := range toks {
+	parts := make([]string, len(terms))
+	for i, t := range terms {
 		parts[i] = `"` + t + `"`
-		if i == len(toks)-1 {
+		if i == len(terms)-1 {
 			parts[i] += "*"
 		}
 	}
 	return "search : (" + strings.Join(parts, " AND ") + ")"
+}
+
+// matchesTerms is ftsQuery's MATCH applied in Go to one dossier's search text,
+// for the dossiers still queued for the index.
+func matchesTerms(search string, terms []string) bool {
+	toks := searchTokens(strings.ToLower(search))
+	for i, t := range terms {
+		t = strings.ToLower(t)
+		found := false
+		for _, tok := range toks {
+			if tok == t || (i == len(terms)-1 && strings.HasPrefix(tok, t)) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return len(terms) > 0
 }
 
 func digitsOnly(toks []string) bool {
@@ -159,31 +186,89 @@ func SearchDossiers(app core.App, auth *core.Record, q string, limit, offset int
 		params = dbx.Params{}
 	}
 	params["limit"], params["offset"] = limit, offset
-	var sql string
 	code := strings.ToUpper(strings.TrimSpace(q))
-	if reCode.MatchString(code) {
-		// A code or its start: a range on the unique code index (a partial index,
-		// so the query repeats its "code != ''" for SQLite to use it).
-		params["lo"], params["hi"] = code, code+"\uffff"
-		sql = `SELECT ` + searchColumns + ` FROM dossiers d LEFT JOIN procedures p ON p.id = d.procedure
-			WHERE d.code != '' AND d.code >= {:lo} AND d.code < {:hi}` + scope + ` ORDER BY d.code DESC LIMIT {:limit} OFFSET {:offset}`
-	} else {
+	if !reCode.MatchString(code) {
 		m := ftsQuery(q)
 		if m == "" {
 			return nil, nil
 		}
 		params["match"] = m + scopeMatch
+		return searchIndexAndQueue(app, searchTerms(q), scope, params, limit, offset)
+	}
+	// A code or its start: a range on the unique code index (a partial index,
+	// so the query repeats its "code != ''" for SQLite to use it).
+	params["lo"], params["hi"] = code, code+"\uffff"
+	var hits []SearchHit
+	err := app.DB().NewQuery(`SELECT ` + searchColumns + ` FROM dossiers d LEFT JOIN procedures p ON p.id = d.procedure
+		WHERE d.code != '' AND d.code >= {:lo} AND d.code < {:hi}` + scope + ` ORDER BY d.code DESC LIMIT {:limit} OFFSET {:offset}`).
+		Bind(params).All(&hits)
+	if err != nil {
+		return nil, fmt.Errorf("search dossiers: %w", err)
+	}
+	return hits, nil
+}
+
+// searchIndexAndQueue finds dossiers by words: first the ones still queued for
+// the index (always newer than every indexed one), matched here, then the
+// index. Both are read in one read transaction, so a dossier the indexer moves
+// in between is seen once, neither twice nor never.
+func searchIndexAndQueue(app core.App, terms []string, scope string, params dbx.Params, limit, offset int) ([]SearchHit, error) {
+	var hits []SearchHit
+	read := func(db dbx.Builder) error {
+		var queued []SearchHit
+		if err := db.NewQuery(`SELECT ` + searchColumns + `, d.search FROM motcua_search_pending s
+			CROSS JOIN dossiers d ON d.id = s.dossier
+			LEFT JOIN procedures p ON p.id = d.procedure
+			WHERE 1 = 1` + scope + ` ORDER BY s.seq DESC`).Bind(params).All(&queued); err != nil {
+			return fmt.Errorf("search queued dossiers: %w", err)
+		}
+		matched := 0
+		for _, h := range queued {
+			if !matchesTerms(h.Search, terms) {
+				continue
+			}
+			if matched >= offset && len(hits) < limit {
+				hits = append(hits, h)
+			}
+			matched++
+		}
+		if len(hits) >= limit {
+			return nil
+		}
+		p := dbx.Params{}
+		for k, v := range params {
+			p[k] = v
+		}
+		p["offset"], p["limit"] = max(0, offset-matched), limit-len(hits)
 		// CROSS JOIN keeps the FTS table outermost, so rows come in its rowid
 		// order and LIMIT stops the walk early.
-		sql = `SELECT ` + searchColumns + ` FROM motcua_dossier_search s
+		var indexed []SearchHit
+		if err := db.NewQuery(`SELECT ` + searchColumns + ` FROM motcua_dossier_search s
 			CROSS JOIN dossiers d ON d.id = s.dossier
 			LEFT JOIN procedures p ON p.id = d.procedure
 			WHERE motcua_dossier_search MATCH {:match}` + scope + `
-			ORDER BY s.rowid DESC LIMIT {:limit} OFFSET {:offset}`
+			ORDER BY s.rowid DESC LIMIT {:limit} OFFSET {:offset}`).Bind(p).All(&indexed); err != nil {
+			return fmt.Errorf("search dossiers: %w", err)
+		}
+		hits = append(hits, indexed...)
+		return nil
 	}
-	var hits []SearchHit
-	if err := app.DB().NewQuery(sql).Bind(params).All(&hits); err != nil {
-		return nil, fmt.Errorf("search dossiers: %w", err)
+	var err error
+	if db, ok := app.ConcurrentDB().(*dbx.DB); ok {
+		var tx *dbx.Tx
+		if tx, err = db.Begin(); err != nil {
+			return nil, fmt.Errorf("search: begin read: %w", err)
+		}
+		defer func() { _ = tx.Rollback() }()
+		err = read(tx)
+	} else { // already inside a transaction
+		err = read(app.ConcurrentDB())
+	}
+	if err != nil {
+		return nil, err
+	}
+	for i := range hits {
+		hits[i].Search = ""
 	}
 	return hits, nil
 }

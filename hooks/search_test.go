@@ -2,6 +2,7 @@ package hooks
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -32,6 +33,7 @@ func TestSearch(t *testing.T) {
 	app := newTestApp(t)
 	defer app.Cleanup()
 	proc := procedureOfField(t, app, "Hộ tịch")
+	app.Store().Set(searchIndexerPausedKey, true) // the test moves dossiers into the index itself
 	reception := makeStaff(t, app, roleReception, "search.reception")
 	leader := makeStaff(t, app, roleLeader, "search.leader")
 	p1 := makeStaff(t, app, roleProcessor, "search.p1")
@@ -46,6 +48,12 @@ func TestSearch(t *testing.T) {
 	}
 	a := mk("000.00.07.H60-260301-0001", "Nguyễn Văn An", "079203001234", "0912345678", p1.Record.Id, f1.Record.Id, local(2026, 3, 1, 8, 0))
 	mk("000.00.07.H60-260301-0002", "Nguyễn Văn Ánh", "079203009999", "0987654321", "", "", local(2026, 3, 1, 9, 0))
+	// The first two go into the index, the next two stay queued: every search
+	// below runs with the answer split between queue and index, then with all
+	// of it queued, then with all of it indexed.
+	if n, err := indexQueued(t.Context(), app); err != nil || n != 2 {
+		t.Fatalf("indexQueued: %d %v, want 2", n, err)
+	}
 	mk("000.00.07.H60-260302-0001", "Lâm Văn Sóc", "", "", "", "", local(2026, 3, 2, 8, 0))
 	d := mk("000.00.07.H60-260303-0001", "Thạch Thị Sa Ry", "", "0355555555", "", f1.Record.Id, local(2026, 3, 3, 8, 0))
 	mux := newMux(t, app)
@@ -72,12 +80,27 @@ func TestSearch(t *testing.T) {
 		{f1.Token, "h60", "", "Thạch Thị Sa Ry|Nguyễn Văn An"},
 		{f1.Token, "000.00.07.H60-2603", "", "Thạch Thị Sa Ry|Nguyễn Văn An"},
 	}
-	for _, c := range cases {
-		code, res, body := searchAs(t, mux, c.token, c.q, c.extra)
-		if code != http.StatusOK || names(res) != c.want {
-			t.Errorf("q=%q%s: %d %q, want %q (%s)", c.q, c.extra, code, names(res), c.want, body)
+	run := func(state string) {
+		t.Helper()
+		for _, c := range cases {
+			code, res, body := searchAs(t, mux, c.token, c.q, c.extra)
+			if code != http.StatusOK || names(res) != c.want {
+				t.Errorf("%s: q=%q%s: %d %q, want %q (%s)", state, c.q, c.extra, code, names(res), c.want, body)
+			}
 		}
 	}
+	run("2 indexed, 2 queued")
+	for _, q := range []string{"DELETE FROM motcua_dossier_search", "DELETE FROM motcua_search_pending",
+		"INSERT INTO motcua_search_pending(dossier) SELECT id FROM dossiers ORDER BY received_at"} {
+		if _, err := app.DB().NewQuery(q).Execute(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run("all queued")
+	if n, err := indexQueued(t.Context(), app); err != nil || n != 4 {
+		t.Fatalf("indexQueued: %d %v, want 4", n, err)
+	}
+	run("all indexed")
 	// The lookup key is only for reception and mobile teams.
 	for who, tok := range map[string]string{"processor": p1.Token, "leader": leader.Token} {
 		_, _, body := searchAs(t, mux, tok, "nguyen", "")
@@ -131,5 +154,106 @@ func TestSearch(t *testing.T) {
 	}
 	if _, res, _ := searchAs(t, mux, reception.Token, "thach", ""); len(res.Items) != 0 {
 		t.Errorf("deleted dossier found: %q", names(res))
+	}
+}
+
+// TestSearchQueuePaging: pages run newest first across the boundary between
+// dossiers still queued for the index and indexed ones, without a dossier
+// twice or missing, and an edit of a queued dossier indexes it exactly once.
+func TestSearchQueuePaging(t *testing.T) {
+	app := newTestApp(t)
+	defer app.Cleanup()
+	proc := procedureOfField(t, app, "Hộ tịch")
+	app.Store().Set(searchIndexerPausedKey, true) // the test moves dossiers into the index itself
+	reception := makeStaff(t, app, roleReception, "page.reception")
+	var want []string // newest first
+	for i := 1; i <= 70; i++ {
+		code := fmt.Sprintf("000.00.07.H60-260301-%04d", i)
+		name := fmt.Sprintf("Trần Văn Số%02d", i)
+		mkDossier(t, app, map[string]any{"code": code, "procedure": proc.Id, "applicant_name": name,
+			"status": StatusReceived, "received_at": local(2026, 3, 1, 8, 0).Add(time.Duration(i) * time.Minute),
+			"lookup_key": fmt.Sprintf("key%04d", i), "search": seedSearchKey(code, name, "", "")})
+		want = append([]string{name}, want...)
+		if i == 40 { // 40 indexed, the 30 newest queued
+			if n, err := indexQueued(t.Context(), app); err != nil || n != 40 {
+				t.Fatalf("indexQueued: %d %v", n, err)
+			}
+		}
+	}
+	mux := newMux(t, app)
+	var got []string
+	for page := 1; page <= 2; page++ {
+		code, res, body := searchAs(t, mux, reception.Token, "tran van", fmt.Sprintf("&page=%d", page))
+		if code != http.StatusOK {
+			t.Fatalf("page %d: %d %s", page, code, body)
+		}
+		if res.HasMore != (page == 1) {
+			t.Errorf("page %d: has_more %v", page, res.HasMore)
+		}
+		for _, h := range res.Items {
+			got = append(got, h.ApplicantName)
+		}
+	}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("pages across queue and index:\n got %v\nwant %v", got, want)
+	}
+
+	// A queued dossier that is edited is indexed by the edit and leaves the
+	// queue: the indexer must not add it a second time.
+	r, err := FindDossierByCode(app, "000.00.07.H60-260301-0070")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Set("applicant_name", "Trần Văn Mới")
+	r.Set("search", seedSearchKey(r.Code(), "Trần Văn Mới", "", ""))
+	if err := app.Save(r.Record); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := indexQueued(t.Context(), app); err != nil || n != 29 {
+		t.Errorf("indexQueued after the edit: %d %v, want the 29 others", n, err)
+	}
+	var rows, queued int
+	_ = app.DB().NewQuery(`SELECT COUNT(*) FROM motcua_dossier_search WHERE motcua_dossier_search MATCH 'dossier:"' || {:id} || '"'`).
+		Bind(map[string]any{"id": r.Id}).Row(&rows)
+	_ = app.DB().NewQuery("SELECT COUNT(*) FROM motcua_search_pending").Row(&queued)
+	if rows != 1 || queued != 0 {
+		t.Errorf("edited dossier has %d index rows (want 1), %d still queued", rows, queued)
+	}
+	if _, res, _ := searchAs(t, mux, reception.Token, "tran van moi", ""); names(res) != "Trần Văn Mới" {
+		t.Errorf("edited dossier: %q", names(res))
+	}
+}
+
+// TestSearchIndexer: with the server running, a dossier taken in is found at
+// once (from the queue) and is in the index within a few intervals.
+func TestSearchIndexer(t *testing.T) {
+	app := newTestApp(t)
+	defer app.Cleanup()
+	reception := makeStaff(t, app, roleReception, "indexer.reception")
+	mux := newMux(t, app)
+	res := do(mux, http.MethodPost, dossiersURL, reception.Token, intakeBody(procByCode(t, app, "1.001193").Id, nil))
+	if res.Code != http.StatusOK {
+		t.Fatalf("intake: %d %s", res.Code, res.Body.String())
+	}
+	var saved struct{ ID, Applicant_name string }
+	_ = json.Unmarshal(res.Body.Bytes(), &saved)
+	if _, out, body := searchAs(t, mux, reception.Token, saved.Applicant_name, ""); len(out.Items) != 1 || out.Items[0].ID != saved.ID {
+		t.Fatalf("just saved, not found: %s", body)
+	}
+	deadline := time.Now().Add(20 * searchIndexEvery)
+	for {
+		var indexed, queued int
+		_ = app.DB().NewQuery("SELECT COUNT(*) FROM motcua_dossier_search").Row(&indexed)
+		_ = app.DB().NewQuery("SELECT COUNT(*) FROM motcua_search_pending").Row(&queued)
+		if indexed == 1 && queued == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after %s: %d indexed, %d queued; want 1, 0", 20*searchIndexEvery, indexed, queued)
+		}
+		time.Sleep(searchIndexEvery / 5)
+	}
+	if _, out, body := searchAs(t, mux, reception.Token, saved.Applicant_name, ""); len(out.Items) != 1 || out.Items[0].ID != saved.ID {
+		t.Fatalf("indexed, not found once: %s", body)
 	}
 }

@@ -357,7 +357,7 @@ func (g *bulkGen) commit() error {
 		_ = g.tx.Rollback()
 		return fmt.Errorf("index batch for search: %w", err)
 	}
-	if _, err := g.tx.Exec(pb_migrations.SearchInsertTriggerSQL); err != nil {
+	if _, err := g.tx.Exec(pb_migrations.SearchQueueTriggerSQL); err != nil {
 		_ = g.tx.Rollback()
 		return fmt.Errorf("restore search trigger: %w", err)
 	}

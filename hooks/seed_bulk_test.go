@@ -85,7 +85,7 @@ func TestSeedDossiers(t *testing.T) {
 	var code string
 	err = app.RunInTransaction(func(tx core.App) error {
 		var err error
-		code, err = allocateCode(tx, "000.00.00.H00", time.Now(), centreRange.From, centreRange.To)
+		code, err = allocateCode(tx, nil, "000.00.00.H00", time.Now(), centreRange.From, centreRange.To)
 		return err
 	})
 	if err != nil {
