@@ -22,8 +22,9 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DUR=${BENCH_SECONDS:-10}
 # Writes run shorter: the centre draws at most 4,999 codes a day (0001–4999) and
 # the generated history already used some of today's, so a 10 s intake at a few
-# hundred a second would run out of codes (error.code_range_exhausted).
-WDUR=${BENCH_WRITE_SECONDS:-$(( DUR < 5 ? DUR : 5 ))}
+# hundred a second would run out of codes (error.code_range_exhausted); at
+# 1,000+ a second even 5 s could.
+WDUR=${BENCH_WRITE_SECONDS:-$(( DUR < 3 ? DUR : 3 ))}
 PORT=${BENCH_PORT:-18290}
 BASE=http://127.0.0.1:$PORT
 sizes=()
