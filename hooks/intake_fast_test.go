@@ -145,3 +145,26 @@ func TestIntakeFastPathSameRow(t *testing.T) {
 		t.Errorf("extra fields: %+v", got)
 	}
 }
+
+// TestIntakeCreateRateLimit: a create rate limit an administrator sets on
+// dossiers holds for JSON intakes too (they then take PocketBase's path).
+func TestIntakeCreateRateLimit(t *testing.T) {
+	app := newTestApp(t)
+	defer app.Cleanup()
+	s := app.Settings()
+	s.RateLimits.Enabled = true
+	s.RateLimits.Rules = append(s.RateLimits.Rules, core.RateLimitRule{Label: "dossiers:create", MaxRequests: 2, Duration: 60})
+	if err := app.Save(s); err != nil {
+		t.Fatal(err)
+	}
+	mux := newMux(t, app)
+	rec := makeStaff(t, app, roleReception, "limit.reception")
+	body := intakeBody(procByCode(t, app, "1.001193").Id, nil)
+	var codes []int
+	for i := 0; i < 3; i++ {
+		codes = append(codes, do(mux, http.MethodPost, dossiersURL, rec.Token, body).Code)
+	}
+	if codes[0] != http.StatusOK || codes[1] != http.StatusOK || codes[2] != http.StatusTooManyRequests {
+		t.Errorf("three intakes under a 2-a-minute limit: %v", codes)
+	}
+}
