@@ -11,6 +11,8 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+
+	"motcua/pb_migrations"
 )
 
 // The intake fast path. A counter intake is a JSON POST to the dossiers
@@ -27,6 +29,10 @@ import (
 // committed, and answered with PocketBase's record JSON (EnrichRecord applies
 // the hidden fields and hideLookupKey). TestIntakeFastPathSameRow saves the
 // same bodies through both paths and compares the rows.
+//
+// checkIntakeRole (guardIntake) applies the collection's createRule in Go:
+// reception or field staff. If an administrator edits that rule in /_/, every
+// intake takes PocketBase's path, which checks the edited rule.
 //
 // A body the fast path does not recognise (any field outside intakeJSONFields,
 // a modifier such as "papers+", not an object) is handed to PocketBase's route
@@ -73,6 +79,10 @@ func fastIntake(e *core.RequestEvent) (bool, error) {
 	col, err := e.App.FindCachedCollectionByNameOrId(colDossiers)
 	if err != nil {
 		return true, fmt.Errorf("intake: %w", err)
+	}
+	if col.CreateRule == nil || *col.CreateRule != pb_migrations.RuleDossierCreate {
+		// The rule was edited in /_/: PocketBase applies it.
+		return false, nil
 	}
 	r := core.NewRecord(col)
 	for k, v := range body {

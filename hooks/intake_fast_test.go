@@ -168,3 +168,27 @@ func TestIntakeCreateRateLimit(t *testing.T) {
 		t.Errorf("three intakes under a 2-a-minute limit: %v", codes)
 	}
 }
+
+// TestIntakeEditedCreateRule: when an administrator narrows the dossiers
+// createRule in /_/, JSON intakes obey the edited rule (PocketBase's path).
+func TestIntakeEditedCreateRule(t *testing.T) {
+	app := newTestApp(t)
+	defer app.Cleanup()
+	col, err := app.FindCollectionByNameOrId(colDossiers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	onlyField := `@request.auth.collectionName = "staff" && @request.auth.role = "field"`
+	col.CreateRule = &onlyField
+	if err := app.Save(col); err != nil {
+		t.Fatal(err)
+	}
+	mux := newMux(t, app)
+	rec := makeStaff(t, app, roleReception, "rule.reception")
+	before, _ := app.CountRecords(colDossiers)
+	res := do(mux, http.MethodPost, dossiersURL, rec.Token, intakeBody(procByCode(t, app, "1.001193").Id, nil))
+	after, _ := app.CountRecords(colDossiers)
+	if res.Code == http.StatusOK || after != before {
+		t.Errorf("reception under a field-only rule: %d, %d dossiers written", res.Code, after-before)
+	}
+}

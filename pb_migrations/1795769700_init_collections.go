@@ -22,7 +22,9 @@ const (
 		`@request.auth.role = "reception" || @request.auth.role = "leader" || ` +
 		`(@request.auth.role = "processor" && assignee = @request.auth.id) || ` +
 		`(@request.auth.role = "field" && received_by = @request.auth.id))`
-	ruleDossierCreate = `@request.auth.collectionName = "staff" && ` +
+	// RuleDossierCreate is the dossiers createRule (the intake fast path in
+	// hooks/intake_fast.go applies it in Go while the rule is unchanged).
+	RuleDossierCreate = `@request.auth.collectionName = "staff" && ` +
 		`(@request.auth.role = "reception" || @request.auth.role = "field")`
 	// Events follow the visibility of their dossier.
 	ruleEventRead = `@request.auth.collectionName = "staff" && (` +
@@ -158,7 +160,7 @@ func dossiersCollection() *core.Collection {
 	c := core.NewBaseCollection("dossiers", "motcua_dossiers")
 	c.ListRule = types.Pointer(ruleDossierRead)
 	c.ViewRule = types.Pointer(ruleDossierRead)
-	c.CreateRule = types.Pointer(ruleDossierCreate)
+	c.CreateRule = types.Pointer(RuleDossierCreate)
 	c.Fields.Add(
 		text("code", false, 60),
 		&core.RelationField{Name: "procedure", Required: true, MaxSelect: 1, CollectionId: "motcua_procedures"},
