@@ -55,6 +55,7 @@ func onServe(se *core.ServeEvent, opts Options) error {
 		{"reports", bindReportRoutes},
 		{"search", bindSearchRoutes},
 		{"search index", bindSearchIndexer},
+		{"wal checkpoints", bindCheckpointer},
 		{"ratings", bindRatingRoutes},
 		{"dashboard", bindDashboardRoutes},
 		{"queue", func(se *core.ServeEvent) error { return bindQueueRoutes(se, opts.PublicDir) }},
