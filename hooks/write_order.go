@@ -89,10 +89,12 @@ func inGroupCommit(ctx context.Context, app core.App, fn func(tx core.App) error
 				g.commits++
 			}
 			g.mu.Unlock()
-			if len(batch) > 0 {
-				commitGroup(app, batch)
-			}
-			<-writeQueue
+			func() {
+				defer func() { <-writeQueue }() // even if a job panics
+				if len(batch) > 0 {
+					commitGroup(app, batch)
+				}
+			}()
 		case <-ctx.Done():
 			g.mu.Lock()
 			for i, p := range g.pending {
@@ -111,6 +113,17 @@ func inGroupCommit(ctx context.Context, app core.App, fn func(tx core.App) error
 // commitGroup runs each job in its own savepoint of one transaction and
 // answers every job once the transaction has committed (or failed).
 func commitGroup(app core.App, batch []*groupJob) {
+	answered := false
+	defer func() {
+		// A job that panics rolls the transaction back (dbx does); every clerk
+		// of the group gets an error instead of waiting forever.
+		if r := recover(); r != nil && !answered {
+			err := fmt.Errorf("intake transaction: panic: %v", r)
+			for _, j := range batch {
+				j.done <- err
+			}
+		}
+	}()
 	errs := make([]error, len(batch))
 	err := app.RunInTransaction(func(tx core.App) error {
 		st, err := sqlTxOf(tx)
@@ -132,6 +145,7 @@ func commitGroup(app core.App, batch []*groupJob) {
 		}
 		return nil
 	})
+	answered = true
 	for i, j := range batch {
 		if err != nil {
 			j.done <- err

@@ -90,3 +90,34 @@ func TestGroupCommit(t *testing.T) {
 		t.Errorf("%d transactions for %d jobs waiting together, want 1", g.commits, n)
 	}
 }
+
+// TestGroupCommitPanic: a job that panics fails its whole group with an error
+// (nothing written) and leaves the writer free for the next save.
+func TestGroupCommitPanic(t *testing.T) {
+	app := newTestApp(t)
+	defer app.Cleanup()
+	err := inGroupCommit(context.Background(), app, func(tx core.App) error {
+		if _, err := tx.DB().NewQuery("INSERT INTO dossier_sequences (id, day, range_from, last) VALUES ('panicseq0000001', '990201', 1, 1)").Execute(); err != nil {
+			return err
+		}
+		panic("boom")
+	})
+	if err == nil {
+		t.Fatal("a panicking job reported success")
+	}
+	var rows int
+	_ = app.DB().NewQuery("SELECT COUNT(*) FROM dossier_sequences WHERE day = '990201'").Row(&rows)
+	if rows != 0 {
+		t.Errorf("the panicking job's write was kept")
+	}
+	done := make(chan error, 1)
+	go func() { done <- inWriteOrder(context.Background(), app, func(core.App) error { return nil }) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("next write: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the writer stayed locked after a panic")
+	}
+}
