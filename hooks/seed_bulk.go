@@ -264,6 +264,7 @@ func SeedDossiers(app core.App, opts BulkOptions, out io.Writer) error {
 		_, _ = db.Exec("PRAGMA cache_size=-32000")
 	}()
 
+	defer g.pins.release()
 	began := time.Now()
 	written, batchFrom := 0, 0
 	const batch = 25000
@@ -341,6 +342,8 @@ type bulkGen struct {
 	insDossier, insEv, insRt, insTicket *sql.Stmt
 	events, ratings, tickets            int
 
+	pins allocatorPins
+
 	// reused from day to day
 	dayDossiers []dayDossier
 	dayTickets  []dayTicket
@@ -351,6 +354,7 @@ func (g *bulkGen) begin(db *sql.DB) error {
 	if g.usedDays == nil {
 		g.usedDays = map[string]int{}
 	}
+	g.pins.pin()
 	tx, err := db.Begin()
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
