@@ -111,6 +111,8 @@ for N in "${sizes[@]}"; do
   R["seed_s:$N"]=$(awk -v ms=$(((t1 - t0) / 1000000)) 'BEGIN{printf "%.0f", ms/1000}')
   "$BIN" superuser upsert bench@motcua.local 'bench password 1' --dir="$DATA" >/dev/null
   R["db_mb:$N"]=$(mb "$(stat -c %s "$DATA/data.db")")
+  R["tickets:$N"]=$(sqlite3 -readonly "$DATA/data.db" "SELECT COUNT(*) FROM tickets" 2>/dev/null || echo n/a)
+  log "seeded in ${R[seed_s:$N]} s: ${R[db_mb:$N]} MB, ${R[tickets:$N]} queue tickets"
   pw() { grep -o "$1 *password: [^ ]*" "$WORK/seed.txt" | awk '{print $3}'; }
 
   # Cold start: the median of three starts on the seeded folder; the third stays up.
@@ -260,7 +262,7 @@ row() { # label, then a function printing the cell for $N
   for N in "${sizes[@]}"; do line+=" $($f) |"; done
   echo "$line"
 }
-c_seed() { echo "$(v seed_s) s, $(v db_mb) MB"; }
+c_seed() { echo "$(v seed_s) s, $(v db_mb) MB, $(v tickets) tickets"; }
 c_cold() { echo "$(v cold_ms) ms"; }
 c_status() { echo "$(v status.rps) req/s, p50 $(v status.p50) / p99 $(v status.p99) ms"; }
 c_view() { echo "$(v view.rps) req/s, p50 $(v view.p50) / p99 $(v view.p99) ms"; }
@@ -285,7 +287,7 @@ sep="|---|$(printf -- '---|%.0s' "${sizes[@]}")"
 TABLE=$(
   echo "$header"
   echo "$sep"
-  row "generator (seed --dossiers), database size" c_seed
+  row "generator (seed --dossiers), database size, queue tickets written" c_seed
   row "cold start to healthy /api/health (median of 3)" c_cold
   row "status page /tra-cuu/{code}?k= (c=20)" c_status
   row "stock record view /api/collections/dossiers/records/{id}" c_view

@@ -77,7 +77,7 @@ func seedCommand(app *pocketbase.PocketBase) *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&demo, "demo", false, "a fictional office and one demo staff account per role, passwords printed")
-	cmd.Flags().IntVar(&dossiers, "dossiers", 0, "generate N dossiers of five years' history (with events and ratings) for trials and benchmarks")
+	cmd.Flags().IntVar(&dossiers, "dossiers", 0, "generate N dossiers of five years' history (with events, ratings and queue tickets) for trials and benchmarks")
 	cmd.Flags().BoolVar(&force, "force", false, "with --dossiers: append to a database that already has dossiers")
 	return cmd
 }

@@ -1,11 +1,13 @@
 package hooks
 
 import (
+	"cmp"
 	"database/sql"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -23,10 +25,13 @@ import (
 // with raw prepared INSERTs in large transactions (the record API would take an
 // hour for a million dossiers). It builds codes and the search text exactly as
 // the intake does and leaves dossier_sequences at the last number it used, so
-// intake after seeding never collides.
+// intake after seeding never collides. It goes day by day: dossiers are
+// received inside the day's reception sessions and numbered in the order
+// received, and the day's queue tickets (seed_tickets.go) come with them.
 //
 // It refuses a database that already has dossiers unless force is set; with
-// force it appends, continuing each day's sequence after the highest number used.
+// force it appends, continuing each day's sequence, and each day's ticket
+// numbers per group, after the highest number used.
 
 // seedSearchKey is the accent-folded text staff search looks in, exactly as
 // the intake's dossierSearchKey builds it (code, name, ID number, old ID,
@@ -116,12 +121,25 @@ func ensureBulkStaff(app core.App) (bulkStaff, error) {
 
 type bulkProc struct {
 	id     string
+	field  string
 	hours  int
 	weight int
+	group  int // the queue group whose counters take it
+}
+
+// dayDossier is one dossier of the day being generated, before its code: the
+// codes follow the order of receipt, known once the day's queue is placed.
+type dayDossier struct {
+	proc     bulkProc
+	channel  string
+	mobile   bool
+	received int64 // Unix seconds
+	receiver string
+	ticket   string
 }
 
 // SeedDossiers writes opts.N dossiers of history ending at opts.Now, with their
-// events and ratings, and reports progress to out.
+// events, ratings and queue tickets, and reports progress to out.
 func SeedDossiers(app core.App, opts BulkOptions, out io.Writer) error {
 	if opts.N <= 0 {
 		return errors.New("--dossiers must be more than 0")
@@ -159,6 +177,10 @@ func SeedDossiers(app core.App, opts BulkOptions, out io.Writer) error {
 	if err != nil || len(procRecs) == 0 {
 		return fmt.Errorf("no active procedures to generate dossiers for: %v", err)
 	}
+	queue, err := loadBulkQueue(app, out)
+	if err != nil {
+		return err
+	}
 	var procs []bulkProc
 	totalWeight := 0
 	for _, p := range procRecs {
@@ -169,13 +191,14 @@ func SeedDossiers(app core.App, opts BulkOptions, out io.Writer) error {
 		case "Hộ tịch":
 			w = 8
 		}
-		procs = append(procs, bulkProc{p.Id, p.GetInt("processing_hours"), w})
+		bp := bulkProc{id: p.Id, field: p.GetString("field_vi"), hours: p.GetInt("processing_hours"), weight: w}
+		if queue != nil {
+			bp.group = queue.groupOf(bp.field)
+			queue.groups[bp.group].weight += w
+			queue.weight += w
+		}
+		procs = append(procs, bp)
 		totalWeight += w
-	}
-	if _, err := app.FindCollectionByNameOrId("tickets"); err == nil {
-		fmt.Fprintln(out, "queue tickets: the tickets collection exists but this generator does not write tickets yet")
-	} else {
-		fmt.Fprintln(out, "queue tickets: skipped (no tickets collection in this build)")
 	}
 
 	seqs := map[string]int{}
@@ -206,12 +229,17 @@ func SeedDossiers(app core.App, opts BulkOptions, out io.Writer) error {
 		seqs[s.Day] = max(seqs[s.Day], s.Last)
 	}
 
-	// Working days of the history, and how many dossiers each gets.
+	g := &bulkGen{r: rand.New(rand.NewPCG(opts.Seed, uint64(existing))), cal: cal, staff: staff, procs: procs,
+		totalWeight: totalWeight, agency: agency, now: opts.Now.UTC(), seqs: seqs, queue: queue}
+	g.idPrefix = "g" + randID(rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), opts.Seed)), 4)
+
+	// Working days of the history, and how many dossiers each gets. Today
+	// counts when an hour of its sessions has passed: history ends before now.
 	end := calendar.DateOf(opts.Now, zone)
 	start := calendar.DateOf(opts.Now.AddDate(-opts.Years, 0, 0), zone)
 	var days []calendar.Date
 	for d := start; d.String() <= end.String(); d = d.AddDays(1) {
-		if cal.IsWorkingDay(d) {
+		if _, total := g.windows(d); total >= 3600 {
 			days = append(days, d)
 		}
 	}
@@ -236,31 +264,39 @@ func SeedDossiers(app core.App, opts BulkOptions, out io.Writer) error {
 		_, _ = db.Exec("PRAGMA cache_size=-32000")
 	}()
 
-	g := &bulkGen{r: rand.New(rand.NewPCG(opts.Seed, uint64(existing))), cal: cal, staff: staff, procs: procs,
-		totalWeight: totalWeight, agency: agency, now: opts.Now.UTC(), seqs: seqs}
-	g.idPrefix = "g" + randID(rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), opts.Seed)), 4)
+	defer g.pins.release()
 	began := time.Now()
-	written := 0
+	written, batchFrom := 0, 0
 	const batch = 25000
-	for written < opts.N {
-		if err := g.begin(db); err != nil {
+	if err := g.begin(db); err != nil {
+		return err
+	}
+	for i, day := range days {
+		// Spread dossiers evenly over the working days, oldest first, so the
+		// search index's rowids follow the order of receipt.
+		n := int((int64(i+1)*int64(opts.N)+int64(len(days))-1)/int64(len(days))) - written
+		if n <= 0 {
+			continue
+		}
+		if err := g.day(day, i, n); err != nil {
+			_ = g.tx.Rollback()
 			return err
 		}
-		stop := min(written+batch, opts.N)
-		for ; written < stop; written++ {
-			// Spread dossiers evenly over the working days, oldest first, so the
-			// search index's rowids follow the order of receipt.
-			day := days[int(int64(written)*int64(len(days))/int64(opts.N))]
-			if err := g.dossier(day); err != nil {
-				_ = g.tx.Rollback()
-				return err
-			}
+		written += n
+		if written-batchFrom < batch && written < opts.N {
+			continue
 		}
+		batchFrom = written
 		if err := g.commit(); err != nil {
 			return err
 		}
 		el := time.Since(began).Seconds()
-		fmt.Fprintf(out, "\rdossiers %d/%d  events %d  ratings %d  %.0f/s", written, opts.N, g.events, g.ratings, float64(written)/el)
+		fmt.Fprintf(out, "\rdossiers %d/%d  tickets %d  events %d  ratings %d  %.0f/s", written, opts.N, g.tickets, g.events, g.ratings, float64(written)/el)
+		if written < opts.N {
+			if err := g.begin(db); err != nil {
+				return err
+			}
+		}
 	}
 	fmt.Fprintln(out)
 	// Leave each day's sequence at the last number used.
@@ -281,7 +317,7 @@ func SeedDossiers(app core.App, opts BulkOptions, out io.Writer) error {
 	if _, err := db.Exec("ANALYZE"); err != nil {
 		return fmt.Errorf("analyze: %w", err)
 	}
-	fmt.Fprintf(out, "done: %d dossiers, %d events, %d ratings in %s\n", opts.N, g.events, g.ratings, time.Since(began).Round(time.Second))
+	fmt.Fprintf(out, "done: %d dossiers, %d tickets, %d events, %d ratings in %s\n", opts.N, g.tickets, g.events, g.ratings, time.Since(began).Round(time.Second))
 	return nil
 }
 
@@ -297,19 +333,28 @@ type bulkGen struct {
 	now         time.Time
 	seqs        map[string]int
 	usedDays    map[string]int
+	queue       *bulkQueue // nil: no active service group, no tickets
 
-	idPrefix                 string // random per run, so --force runs never collide
-	idNext                   uint64
-	tx                       *sql.Tx
-	batchStart               int64 // the dossiers rowid before this batch
-	insDossier, insEv, insRt *sql.Stmt
-	events, ratings          int
+	idPrefix                            string // random per run, so --force runs never collide
+	idNext                              uint64
+	tx                                  *sql.Tx
+	batchStart                          int64 // the dossiers rowid before this batch
+	insDossier, insEv, insRt, insTicket *sql.Stmt
+	events, ratings, tickets            int
+
+	pins allocatorPins
+
+	// reused from day to day
+	dayDossiers []dayDossier
+	dayTickets  []dayTicket
+	order       []int
 }
 
 func (g *bulkGen) begin(db *sql.DB) error {
 	if g.usedDays == nil {
 		g.usedDays = map[string]int{}
 	}
+	g.pins.pin()
 	tx, err := db.Begin()
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -335,12 +380,15 @@ func (g *bulkGen) begin(db *sql.DB) error {
 	}
 	g.insDossier = prep(`INSERT INTO dossiers (id, code, procedure, applicant_name, applicant_id_number, applicant_gender,
 		applicant_address, applicant_phone, sets, channel, mobile, status, received_at, due_at, paused_at, finished_at,
-		returned_at, closed_at, received_by, assignee, lookup_key, scans, search, created, updated)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
+		returned_at, closed_at, received_by, assignee, lookup_key, scans, search, ticket, created, updated)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
 	g.insEv = prep(`INSERT INTO dossier_events (id, dossier, action, from_status, to_status, actor, actor_name, at, created)
 		VALUES (?,?,?,?,?,?,?,?,?)`)
-	g.insRt = prep(`INSERT INTO ratings (id, dossier, score, scale, reasons, procedure, counter, officer, channel, created, updated)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?)`)
+	g.insRt = prep(`INSERT INTO ratings (id, dossier, ticket_id, score, scale, reasons, procedure, counter, officer, channel, created, updated)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`)
+	if err == nil && g.queue != nil {
+		g.insTicket, err = prepareTicketInsert(tx)
+	}
 	if err != nil {
 		_ = tx.Rollback()
 		return fmt.Errorf("prepare bulk inserts: %w", err)
@@ -349,8 +397,10 @@ func (g *bulkGen) begin(db *sql.DB) error {
 }
 
 func (g *bulkGen) commit() error {
-	for _, s := range []*sql.Stmt{g.insDossier, g.insEv, g.insRt} {
-		_ = s.Close()
+	for _, s := range []*sql.Stmt{g.insDossier, g.insEv, g.insRt, g.insTicket} {
+		if s != nil {
+			_ = s.Close()
+		}
 	}
 	if _, err := g.tx.Exec(`INSERT INTO motcua_dossier_search(dossier, search, scope)
 		SELECT id, search, 'a' || assignee || ' r' || received_by FROM dossiers WHERE rowid > ? ORDER BY rowid`, g.batchStart); err != nil {
@@ -378,8 +428,76 @@ func (g *bulkGen) nextID() string {
 	return g.idPrefix + strings.Repeat("0", 15-len(g.idPrefix)-len(s)) + s
 }
 
+// seedTime is dbTime for the generator, several times faster (it formats
+// millions of times): "2006-01-02 15:04:05.000Z" in UTC, milliseconds
+// truncated as time.Format does; "" for the zero time.
+func seedTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return unixMilliText(t.UnixMilli())
+}
+
+// unixMilliText formats Unix milliseconds (years 0001–9999) as dbTime does.
+func unixMilliText(ms int64) string {
+	// Days since 1970-01-01 to a civil date: Howard Hinnant's civil_from_days,
+	// exact for the proleptic Gregorian calendar.
+	secs := ms / 1000
+	milli := ms % 1000
+	if milli < 0 {
+		milli += 1000
+		secs--
+	}
+	days := secs / 86400
+	sod := secs % 86400
+	if sod < 0 {
+		sod += 86400
+		days--
+	}
+	z := days + 719468
+	era := z / 146097
+	if z < 0 && z%146097 != 0 {
+		era--
+	}
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	y := yoe + era*400
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	d := doy - (153*mp+2)/5 + 1
+	m := mp + 3
+	if m > 12 {
+		m -= 12
+	}
+	if m <= 2 {
+		y++
+	}
+	var b [24]byte
+	put := func(at int, v int64, width int) {
+		for i := at + width - 1; i >= at; i-- {
+			b[i] = byte('0' + v%10)
+			v /= 10
+		}
+	}
+	put(0, y, 4)
+	b[4] = '-'
+	put(5, m, 2)
+	b[7] = '-'
+	put(8, d, 2)
+	b[10] = ' '
+	put(11, sod/3600, 2)
+	b[13] = ':'
+	put(14, sod/60%60, 2)
+	b[16] = ':'
+	put(17, sod%60, 2)
+	b[19] = '.'
+	put(20, milli, 3)
+	b[23] = 'Z'
+	return string(b[:])
+}
+
 func (g *bulkGen) event(dossier, action, from, to, actor string, at time.Time) error {
-	ts := dbTime(at)
+	ts := seedTime(at)
 	g.events++
 	if _, err := g.insEv.Exec(g.nextID(), dossier, action, from, to, actor, "", ts, ts); err != nil {
 		return fmt.Errorf("insert event: %w", err)
@@ -387,25 +505,98 @@ func (g *bulkGen) event(dossier, action, from, to, actor string, at time.Time) e
 	return nil
 }
 
-// dossier writes one dossier received on day, with its history up to now.
-func (g *bulkGen) dossier(day calendar.Date) error {
-	r := g.r
-	// Procedure, weighted towards certification and civil status.
-	w := r.IntN(g.totalWeight)
-	var proc bulkProc
-	for _, p := range g.procs {
-		if w < p.weight {
-			proc = p
-			break
+// windows are the day's reception sessions in Unix seconds, cut at now, and
+// their total length; a stretch shorter than 10 minutes is left out.
+func (g *bulkGen) windows(d calendar.Date) ([]window, int64) {
+	midnight := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, zone).Unix()
+	now := g.now.Unix()
+	var ws []window
+	var total int64
+	for _, s := range g.cal.SessionsOn(d) {
+		w := window{midnight + int64(s.Start)*60, min(now, midnight+int64(s.End)*60)}
+		if w.end-w.start >= 600 {
+			ws = append(ws, w)
+			total += w.end - w.start
 		}
-		w -= p.weight
 	}
-	// Received during the day's sessions (07:00–16:30).
-	received := time.Date(day.Year, day.Month, day.Day, 7, 0, 0, 0, zone).Add(time.Duration(r.IntN(9*3600+1800)) * time.Second)
-	if received.After(g.now) {
-		received = g.now.Add(-time.Minute)
+	return ws, total
+}
+
+// day writes the n dossiers received on day (the dayIndex-th working day of
+// the history) with the day's queue tickets.
+func (g *bulkGen) day(day calendar.Date, dayIndex, n int) error {
+	r := g.r
+	ws, total := g.windows(day)
+	ds := g.dayDossiers[:0]
+	for range n {
+		// Procedure, weighted towards certification and civil status.
+		w := r.IntN(g.totalWeight)
+		var proc bulkProc
+		for _, p := range g.procs {
+			if w < p.weight {
+				proc = p
+				break
+			}
+			w -= p.weight
+		}
+		d := dayDossier{proc: proc, channel: "in_person"}
+		switch x := r.IntN(100); {
+		case x < 15:
+			d.channel = "online"
+		case x < 19:
+			d.channel = "postal"
+		case x < 30:
+			d.mobile = true
+		}
+		ds = append(ds, d)
 	}
+	g.dayDossiers = ds
+	if g.queue != nil {
+		if err := g.ticketsFor(ds, ws, total, dayIndex, day.String()); err != nil {
+			return err
+		}
+	}
+	for i := range ds {
+		d := &ds[i]
+		if d.received != 0 {
+			continue // from its ticket
+		}
+		d.received, _ = g.pickTime(ws, total)
+		d.receiver = g.pick(g.staff.reception)
+		if d.mobile {
+			d.receiver = g.pick(g.staff.field)
+		}
+	}
+	slices.SortStableFunc(ds, func(a, b dayDossier) int { return cmp.Compare(a.received, b.received) })
 	yymmdd := fmt.Sprintf("%02d%02d%02d", day.Year%100, int(day.Month), day.Day)
+	for i := range ds {
+		if err := g.dossier(&ds[i], yymmdd); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// seedScore draws a satisfaction score: most citizens are satisfied.
+func (g *bulkGen) seedScore() int {
+	switch x := g.r.IntN(100); {
+	case x < 3:
+		return 1
+	case x < 7:
+		return 2
+	case x < 15:
+		return 3
+	case x < 40:
+		return 4
+	}
+	return 5
+}
+
+// dossier writes one dossier of the day, with its history up to now.
+func (g *bulkGen) dossier(dd *dayDossier, yymmdd string) error {
+	r := g.r
+	proc := dd.proc
+	received := time.Unix(dd.received, 0)
 	g.seqs[yymmdd]++
 	seq := g.seqs[yymmdd]
 	if seq > centreRange.To {
@@ -425,19 +616,7 @@ func (g *bulkGen) dossier(day calendar.Date) error {
 	if r.IntN(10) < 8 {
 		phone = fmt.Sprintf("0%c%08d", "3789"[r.IntN(4)], r.IntN(100000000))
 	}
-	channel, mobile := "in_person", false
-	switch x := r.IntN(100); {
-	case x < 15:
-		channel = "online"
-	case x < 19:
-		channel = "postal"
-	case x < 30:
-		mobile = true
-	}
-	receiver := g.pick(g.staff.reception)
-	if mobile {
-		receiver = g.pick(g.staff.field)
-	}
+	channel, mobile, receiver := dd.channel, dd.mobile, dd.receiver
 	assignee := g.pick(g.staff.processor)
 	due, err := g.cal.Due(received, proc.hours)
 	if err != nil {
@@ -492,12 +671,7 @@ func (g *bulkGen) dossier(day calendar.Date) error {
 	case status == StatusReturned && returned.After(g.now):
 		status, returned = StatusDone, time.Time{}
 	}
-	ts := func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return dbTime(t)
-	}
+	ts := seedTime
 	scans := "[]"
 	if r.IntN(100) < 45 {
 		scans = `["scan_` + randID(r, 10) + `.pdf"]`
@@ -505,7 +679,7 @@ func (g *bulkGen) dossier(day calendar.Date) error {
 	id := g.nextID()
 	_, err = g.insDossier.Exec(id, code, proc.id, name, idNum, gender, "Ấp "+strconv.Itoa(1+r.IntN(12))+", xã Mỹ Hương",
 		phone, 1, channel, mobile, status, ts(received), ts(due), ts(paused), ts(finished), ts(returned), ts(closed),
-		receiver, assignee, randID(r, 12), scans, seedSearchKey(code, name, idNum, phone), ts(received), ts(received))
+		receiver, assignee, randID(r, 12), scans, seedSearchKey(code, name, idNum, phone), dd.ticket, ts(received), ts(received))
 	if err != nil {
 		return fmt.Errorf("insert dossier %s: %w", code, err)
 	}
@@ -538,17 +712,7 @@ func (g *bulkGen) dossier(day calendar.Date) error {
 	}
 	// About a third of citizens rate the service when the result is handed back.
 	if r.IntN(100) < 35 {
-		score := 5
-		switch x := r.IntN(100); {
-		case x < 3:
-			score = 1
-		case x < 7:
-			score = 2
-		case x < 15:
-			score = 3
-		case x < 40:
-			score = 4
-		}
+		score := g.seedScore()
 		reasons := "[]"
 		if r.IntN(2) == 0 {
 			pool := seedReasonsGood
@@ -561,9 +725,9 @@ func (g *bulkGen) dossier(day calendar.Date) error {
 		if r.IntN(10) == 0 {
 			channel = "status_page"
 		}
-		at := dbTime(returned.Add(time.Minute))
+		at := seedTime(returned.Add(time.Minute))
 		g.ratings++
-		if _, err := g.insRt.Exec(g.nextID(), id, score, 5, reasons, proc.id, "", receiver, channel, at, at); err != nil {
+		if _, err := g.insRt.Exec(g.nextID(), id, "", score, 5, reasons, proc.id, "", receiver, channel, at, at); err != nil {
 			return fmt.Errorf("insert rating: %w", err)
 		}
 	}
