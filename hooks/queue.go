@@ -256,10 +256,13 @@ func estimateWaitMinutes(app core.App, groupID string, ahead int, now time.Time)
 		Mean float64 `db:"mean"`
 	}
 	since, _ := types.ParseDateTime(now.Add(-estimateWindow))
+	// The day bound lets the (status, day, …) index skip years of done tickets:
+	// without it the kiosk walked every one (270 ms at a million).
+	sinceDay := now.Add(-estimateWindow).In(zone).AddDate(0, 0, -1).Format("2006-01-02")
 	err := app.DB().NewQuery("SELECT COUNT(*) AS n, COALESCE(AVG(service_seconds), 0) AS mean FROM (" +
-		"SELECT service_seconds FROM tickets WHERE [[group]] = {:group} AND status = 'done' AND finished_at >= {:since}" +
-		" ORDER BY finished_at DESC LIMIT {:limit})").
-		Bind(dbx.Params{"group": groupID, "since": since.String(), "limit": estimateSamples}).One(&stats)
+		"SELECT service_seconds FROM tickets WHERE status = 'done' AND day >= {:sinceDay} AND [[group]] = {:group}" +
+		" AND finished_at >= {:since} ORDER BY finished_at DESC LIMIT {:limit})").
+		Bind(dbx.Params{"group": groupID, "since": since.String(), "sinceDay": sinceDay, "limit": estimateSamples}).One(&stats)
 	if err != nil {
 		return 0, fmt.Errorf("recent service times: %w", err)
 	}
