@@ -12,7 +12,7 @@ import (
 // index segment (with its 1–4 character prefix entries) at commit: a fifth of an
 // intake's time and a third of the pages it wrote. Now the insert trigger only
 // queues the dossier's id in motcua_search_pending (one small page); the server
-// moves queued dossiers into the index in one transaction every half second
+// moves queued dossiers into the index in batches, a tenth of a second apart
 // (hooks/search_queue.go), and search reads the queued ones directly, so a
 // dossier is found the moment it is saved. Updates and deletes still change the
 // index in their own transaction, and take the dossier off the queue.
