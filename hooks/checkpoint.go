@@ -38,25 +38,12 @@ func bindCheckpointer(se *core.ServeEvent) error {
 	if _, err := w.DB().Exec("PRAGMA wal_autocheckpoint=0"); err != nil {
 		return err
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
-		cancel()
-		return e.Next()
-	})
-	go func() {
-		tick := time.NewTicker(checkpointEvery)
-		defer tick.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-			}
-			if err := checkpointWAL(ctx, app); err != nil && ctx.Err() == nil {
-				app.Logger().Warn("wal checkpoint", "error", err.Error())
-			}
+	ctx := untilTerminate(app)
+	runEvery(ctx, app, checkpointEvery, "wal checkpoint", func() {
+		if err := checkpointWAL(ctx, app); err != nil && ctx.Err() == nil {
+			app.Logger().Warn("wal checkpoint", "error", err.Error())
 		}
-	}()
+	})
 	return nil
 }
 

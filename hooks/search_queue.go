@@ -96,36 +96,24 @@ func indexQueuedDownTo(ctx context.Context, app core.App, keep int) (int, error)
 // server runs (at once for whatever an earlier run left queued).
 func bindSearchIndexer(se *core.ServeEvent) error {
 	app := se.App
-	ctx, cancel := context.WithCancel(context.Background())
-	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
-		cancel()
-		return e.Next()
-	})
-	go func() {
-		tick := time.NewTicker(searchIndexEvery)
-		defer tick.Stop()
-		var last [2]int64
-		for {
-			if paused, _ := app.Store().Get(searchIndexerPausedKey).(bool); !paused {
-				// Nothing queued since the last turn: the counters are quiet, so
-				// index everything; otherwise leave up to searchQueueKeep.
-				var now [2]int64
-				_ = app.DB().NewQuery("SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM motcua_search_pending").Row(&now[0], &now[1])
-				keep := searchQueueKeep
-				if now == last {
-					keep = 0
-				}
-				if _, err := indexQueuedDownTo(ctx, app, keep); err != nil && ctx.Err() == nil {
-					app.Logger().Error("search index", "error", err.Error())
-				}
-				_ = app.DB().NewQuery("SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM motcua_search_pending").Row(&last[0], &last[1])
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-			}
+	ctx := untilTerminate(app)
+	var last [2]int64
+	runEvery(ctx, app, searchIndexEvery, "search index", func() {
+		if paused, _ := app.Store().Get(searchIndexerPausedKey).(bool); paused {
+			return
 		}
-	}()
+		// Nothing queued since the last turn: the counters are quiet, so
+		// index everything; otherwise leave up to searchQueueKeep.
+		var now [2]int64
+		_ = app.DB().NewQuery("SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM motcua_search_pending").Row(&now[0], &now[1])
+		keep := searchQueueKeep
+		if now == last {
+			keep = 0
+		}
+		if _, err := indexQueuedDownTo(ctx, app, keep); err != nil && ctx.Err() == nil {
+			app.Logger().Error("search index", "error", err.Error())
+		}
+		_ = app.DB().NewQuery("SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM motcua_search_pending").Row(&last[0], &last[1])
+	})
 	return nil
 }
