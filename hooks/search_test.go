@@ -240,7 +240,7 @@ func TestSearchIndexer(t *testing.T) {
 	if _, out, body := searchAs(t, mux, reception.Token, saved.Applicant_name, ""); len(out.Items) != 1 || out.Items[0].ID != saved.ID {
 		t.Fatalf("just saved, not found: %s", body)
 	}
-	deadline := time.Now().Add(20 * searchIndexEvery)
+	deadline := time.Now().Add(50 * searchIndexEvery)
 	for {
 		var indexed, queued int
 		_ = app.DB().NewQuery("SELECT COUNT(*) FROM motcua_dossier_search").Row(&indexed)
