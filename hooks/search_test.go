@@ -249,7 +249,7 @@ func TestSearchIndexer(t *testing.T) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("after %s: %d indexed, %d queued; want 1, 0", 20*searchIndexEvery, indexed, queued)
+			t.Fatalf("after %s: %d indexed, %d queued; want 1, 0", 50*searchIndexEvery, indexed, queued)
 		}
 		time.Sleep(searchIndexEvery / 5)
 	}
