@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -197,7 +198,7 @@ func newTicket(tx core.App, group *core.Record, now time.Time, priority bool, re
 	r.Set("group", group.Id)
 	r.Set("letter", letter)
 	r.Set("number", last+1)
-	r.Set("code", fmt.Sprintf("%s%03d", letter, last+1))
+	r.Set("code", ticketCode(letter, last+1))
 	r.Set("priority", priority)
 	if priority {
 		r.Set("priority_reason", reason)
@@ -255,10 +256,11 @@ func estimateWaitMinutes(app core.App, groupID string, ahead int, now time.Time)
 		N    int     `db:"n"`
 		Mean float64 `db:"mean"`
 	}
-	since, _ := types.ParseDateTime(now.Add(-estimateWindow))
+	from := now.Add(-estimateWindow)
+	since, _ := types.ParseDateTime(from)
 	// The day bound lets the (status, day, …) index skip years of done tickets:
 	// without it the kiosk walked every one (270 ms at a million).
-	sinceDay := now.Add(-estimateWindow).In(zone).AddDate(0, 0, -1).Format("2006-01-02")
+	sinceDay := from.In(zone).AddDate(0, 0, -1).Format("2006-01-02")
 	err := app.DB().NewQuery("SELECT COUNT(*) AS n, COALESCE(AVG(service_seconds), 0) AS mean FROM (" +
 		"SELECT service_seconds FROM tickets WHERE status = 'done' AND day >= {:sinceDay} AND [[group]] = {:group}" +
 		" AND finished_at >= {:since} ORDER BY finished_at DESC LIMIT {:limit})").
@@ -328,4 +330,14 @@ func hoursText(hours []string) string {
 		return "—"
 	}
 	return strings.Join(hours, ", ")
+}
+
+// ticketCode is the printed code: the group letter and the number, three
+// digits at least ("A007", "B1024"). The bulk generator writes the same.
+func ticketCode(letter string, n int) string {
+	s := strconv.Itoa(n)
+	for len(s) < 3 {
+		s = "0" + s
+	}
+	return letter + s
 }

@@ -128,27 +128,7 @@ const (
 // startQueueHeartbeat beats for every client subscribed to heartbeatTopic until
 // the app terminates.
 func startQueueHeartbeat(app core.App) {
-	stop := make(chan struct{})
-	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
-		select {
-		case <-stop:
-		default:
-			close(stop)
-		}
-		return e.Next()
-	})
-	go func() {
-		tick := time.NewTicker(heartbeatEvery)
-		defer tick.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case now := <-tick.C:
-				beat(app, now)
-			}
-		}
-	}()
+	runEvery(untilTerminate(app), app, heartbeatEvery, "queue heartbeat", func() { beat(app, time.Now()) })
 }
 
 // beat sends one heartbeat. Send blocks until the connection takes the message,

@@ -235,11 +235,7 @@ func searchIndexAndQueue(app core.App, terms []string, scope string, params dbx.
 		if len(hits) >= limit {
 			return nil
 		}
-		p := dbx.Params{}
-		for k, v := range params {
-			p[k] = v
-		}
-		p["offset"], p["limit"] = max(0, offset-matched), limit-len(hits)
+		params["offset"], params["limit"] = max(0, offset-matched), limit-len(hits)
 		// CROSS JOIN keeps the FTS table outermost, so rows come in its rowid
 		// order and LIMIT stops the walk early.
 		var indexed []SearchHit
@@ -247,7 +243,7 @@ func searchIndexAndQueue(app core.App, terms []string, scope string, params dbx.
 			CROSS JOIN dossiers d ON d.id = s.dossier
 			LEFT JOIN procedures p ON p.id = d.procedure
 			WHERE motcua_dossier_search MATCH {:match}` + scope + `
-			ORDER BY s.rowid DESC LIMIT {:limit} OFFSET {:offset}`).Bind(p).All(&indexed); err != nil {
+			ORDER BY s.rowid DESC LIMIT {:limit} OFFSET {:offset}`).Bind(params).All(&indexed); err != nil {
 			return fmt.Errorf("search dossiers: %w", err)
 		}
 		hits = append(hits, indexed...)
@@ -266,9 +262,6 @@ func searchIndexAndQueue(app core.App, terms []string, scope string, params dbx.
 	}
 	if err != nil {
 		return nil, err
-	}
-	for i := range hits {
-		hits[i].Search = ""
 	}
 	return hits, nil
 }

@@ -44,33 +44,24 @@ const searchQueueKeep = 1000
 
 // indexQueued indexes every queued dossier and reports how many it indexed.
 func indexQueued(ctx context.Context, app core.App) (int, error) {
-	return indexQueuedDownTo(ctx, app, 0)
+	n, _, err := indexQueuedDownTo(ctx, app, 0)
+	return n, err
 }
 
 // indexQueuedDownTo indexes queued dossiers searchIndexBatch at a time, each
 // batch one transaction that takes its turn behind the clerks' writes, until
-// no more than keep are left (at least one batch if any are queued).
-func indexQueuedDownTo(ctx context.Context, app core.App, keep int) (int, error) {
-	total := 0
+// no more than keep are left (at least one batch if any are queued). It
+// reports how many it indexed and how many it left queued.
+func indexQueuedDownTo(ctx context.Context, app core.App, keep int) (indexed, left int, err error) {
 	for first := true; ; first = false {
 		var upto int64
-		var waiting int
-		if err := app.DB().NewQuery(`SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM
-			(SELECT seq FROM motcua_search_pending ORDER BY seq LIMIT {:n})`).
-			Bind(dbx.Params{"n": searchIndexBatch}).Row(&waiting, &upto); err != nil {
-			return total, fmt.Errorf("search queue: %w", err)
+		if err := app.DB().NewQuery(`SELECT COUNT(*), COALESCE((SELECT MAX(seq) FROM
+			(SELECT seq FROM motcua_search_pending ORDER BY seq LIMIT {:n})), 0) FROM motcua_search_pending`).
+			Bind(dbx.Params{"n": searchIndexBatch}).Row(&left, &upto); err != nil {
+			return indexed, left, fmt.Errorf("search queue: %w", err)
 		}
-		if waiting == 0 {
-			return total, nil
-		}
-		if !first {
-			var left int
-			if err := app.DB().NewQuery("SELECT COUNT(*) FROM motcua_search_pending").Row(&left); err != nil {
-				return total, fmt.Errorf("search queue: %w", err)
-			}
-			if left <= keep {
-				return total, nil
-			}
+		if left == 0 || (!first && left <= keep) {
+			return indexed, left, nil
 		}
 		err := inWriteOrder(ctx, app, func(tx core.App) error {
 			res, err := tx.DB().NewQuery(indexQueuedSQL).Bind(dbx.Params{"upto": upto}).Execute()
@@ -78,7 +69,7 @@ func indexQueuedDownTo(ctx context.Context, app core.App, keep int) (int, error)
 				return fmt.Errorf("index queued dossiers: %w", err)
 			}
 			n, _ := res.RowsAffected()
-			total += int(n)
+			indexed += int(n)
 			_, err = tx.DB().NewQuery("DELETE FROM motcua_search_pending WHERE seq <= {:upto}").
 				Bind(dbx.Params{"upto": upto}).Execute()
 			if err != nil {
@@ -87,7 +78,7 @@ func indexQueuedDownTo(ctx context.Context, app core.App, keep int) (int, error)
 			return nil
 		})
 		if err != nil {
-			return total, err
+			return indexed, left, err
 		}
 	}
 }
@@ -97,23 +88,28 @@ func indexQueuedDownTo(ctx context.Context, app core.App, keep int) (int, error)
 func bindSearchIndexer(se *core.ServeEvent) error {
 	app := se.App
 	ctx := untilTerminate(app)
-	var last [2]int64
+	last := 0 // dossiers left queued by the previous turn
 	runEvery(ctx, app, searchIndexEvery, "search index", func() {
 		if paused, _ := app.Store().Get(searchIndexerPausedKey).(bool); paused {
 			return
 		}
+		var now int
+		_ = app.DB().NewQuery("SELECT COUNT(*) FROM motcua_search_pending").Row(&now)
+		if now == 0 {
+			last = 0
+			return
+		}
 		// Nothing queued since the last turn: the counters are quiet, so
 		// index everything; otherwise leave up to searchQueueKeep.
-		var now [2]int64
-		_ = app.DB().NewQuery("SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM motcua_search_pending").Row(&now[0], &now[1])
 		keep := searchQueueKeep
 		if now == last {
 			keep = 0
 		}
-		if _, err := indexQueuedDownTo(ctx, app, keep); err != nil && ctx.Err() == nil {
+		_, left, err := indexQueuedDownTo(ctx, app, keep)
+		if err != nil && ctx.Err() == nil {
 			app.Logger().Error("search index", "error", err.Error())
 		}
-		_ = app.DB().NewQuery("SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM motcua_search_pending").Row(&last[0], &last[1])
+		last = left
 	})
 	return nil
 }

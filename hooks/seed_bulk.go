@@ -438,10 +438,11 @@ func seedTime(t time.Time) string {
 	return unixMilliText(t.UnixMilli())
 }
 
+// unixEpoch is day 0 of Unix time.
+var unixEpoch = calendar.Date{Year: 1970, Month: time.January, Day: 1}
+
 // unixMilliText formats Unix milliseconds (years 0001–9999) as dbTime does.
 func unixMilliText(ms int64) string {
-	// Days since 1970-01-01 to a civil date: Howard Hinnant's civil_from_days,
-	// exact for the proleptic Gregorian calendar.
 	secs := ms / 1000
 	milli := ms % 1000
 	if milli < 0 {
@@ -454,24 +455,8 @@ func unixMilliText(ms int64) string {
 		sod += 86400
 		days--
 	}
-	z := days + 719468
-	era := z / 146097
-	if z < 0 && z%146097 != 0 {
-		era--
-	}
-	doe := z - era*146097
-	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
-	y := yoe + era*400
-	doy := doe - (365*yoe + yoe/4 - yoe/100)
-	mp := (5*doy + 2) / 153
-	d := doy - (153*mp+2)/5 + 1
-	m := mp + 3
-	if m > 12 {
-		m -= 12
-	}
-	if m <= 2 {
-		y++
-	}
+	date := unixEpoch.AddDays(int(days))
+	y, m, d := int64(date.Year), int64(date.Month), int64(date.Day)
 	var b [24]byte
 	put := func(at int, v int64, width int) {
 		for i := at + width - 1; i >= at; i-- {

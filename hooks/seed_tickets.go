@@ -437,16 +437,6 @@ func unixTime(s int64) string {
 	return unixMilliText(s * 1000)
 }
 
-// ticketCode is the printed code: the group letter and the number, three
-// digits at least ("A007", "B1024").
-func ticketCode(letter string, n int) string {
-	s := strconv.Itoa(n)
-	for len(s) < 3 {
-		s = "0" + s
-	}
-	return letter + s
-}
-
 // insertTicket writes one ticket (and its copy and rating) as the queue routes
 // would have left it.
 func (g *bulkGen) insertTicket(day string, t *dayTicket, staffOf func(counter int) string) error {

@@ -102,7 +102,7 @@ func sortableID(t time.Time) string {
 	if len(ms) < 8 {
 		ms = strings.Repeat("0", 8-len(ms)) + ms
 	}
-	return ms + security.RandomStringWithAlphabet(7, "abcdefghijklmnopqrstuvwxyz0123456789")
+	return ms + security.RandomStringWithAlphabet(7, idAlphabet)
 }
 
 // recordInsert is a prepared INSERT of a collection's records: the statement
@@ -115,13 +115,11 @@ type recordInsert struct {
 // prepareRecordInsert prepares the INSERT of every column of col. The SQL text
 // follows the collection's fields, so a changed schema gets a new statement.
 func prepareRecordInsert(app core.App, col *core.Collection) (*recordInsert, error) {
-	cols := make([]string, 0, len(col.Fields))
-	for _, f := range col.Fields {
-		cols = append(cols, f.GetName())
-	}
-	quoted := make([]string, len(cols))
-	for i, c := range cols {
-		quoted[i] = `"` + c + `"`
+	cols := make([]string, len(col.Fields))
+	quoted := make([]string, len(col.Fields))
+	for i, f := range col.Fields {
+		cols[i] = f.GetName()
+		quoted[i] = `"` + cols[i] + `"`
 	}
 	q := `INSERT INTO "` + col.Name + `" (` + strings.Join(quoted, ", ") + `) VALUES (` +
 		strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + `)`
@@ -133,8 +131,8 @@ func prepareRecordInsert(app core.App, col *core.Collection) (*recordInsert, err
 }
 
 // insert writes a new record with the prepared statement inside tx. It fills
-// what PocketBase's save would (a random id if none, the created/updated
-// stamps) and then exports the values exactly as PocketBase does (DBExport), so
+// what PocketBase's save would (an id if none, here a sortableID; the
+// created/updated stamps) and then exports the values exactly as PocketBase does (DBExport), so
 // the row is the same as app.Save would write. It runs no validation and no
 // hooks: the caller validates first and announces the record after the commit
 // (announceCreated).
