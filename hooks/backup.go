@@ -17,7 +17,6 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/router"
 	"github.com/spf13/cobra"
 
 	"motcua/hooks/backupfmt"
@@ -556,24 +555,4 @@ func backupCommand(app *pocketbase.PocketBase) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&to, "to", "", "the folder that receives the backup (must exist), e.g. a USB drive")
 	return cmd
-}
-
-// cliError prints a keyed error (a backup/restore step, or an API error of the
-// field commands) in Vietnamese and English with its key, for the IT person.
-func cliError(err error) error {
-	var ae *router.ApiError
-	if errors.As(err, &ae) && ae.Data != nil {
-		if key, ok := ae.Data["key"].(string); ok {
-			return fmt.Errorf("%v / %v (%s)", ae.Data["vi"], ae.Data["en"], key)
-		}
-	}
-	var oe *opError
-	if errors.As(err, &oe) {
-		cause := ""
-		if oe.Err != nil {
-			cause = "\n  (" + oe.Err.Error() + ")"
-		}
-		return fmt.Errorf("%s\n  %s [%s]%s", oe.Text("vi"), oe.Text("en"), oe.Key, cause)
-	}
-	return err
 }

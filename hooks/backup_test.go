@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/filesystem"
 
@@ -96,40 +95,6 @@ func treeDigest(t testing.TB, dir string) string {
 	}
 	sort.Strings(lines)
 	return strings.Join(lines, "\n")
-}
-
-// openData opens a pb_data's data.db the way the server does.
-func openData(t testing.TB, dataDir string) *dbx.DB {
-	t.Helper()
-	db, err := DBConnect(filepath.Join(dataDir, "data.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
-
-func dossierCodes(t testing.TB, db dbx.Builder) map[string]int {
-	t.Helper()
-	var rows []struct {
-		Code string `db:"code"`
-	}
-	if err := db.NewQuery("SELECT code FROM dossiers").All(&rows); err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]int{}
-	for _, r := range rows {
-		out[r.Code]++
-	}
-	return out
-}
-
-func integrityOK(t testing.TB, db dbx.Builder) {
-	t.Helper()
-	var res string
-	if err := db.NewQuery("PRAGMA integrity_check").Row(&res); err != nil || res != "ok" {
-		t.Fatalf("integrity_check = %q, %v", res, err)
-	}
 }
 
 // TestBackupAndRestoreRoundTrip: a backup holds the databases, the uploaded
@@ -245,18 +210,5 @@ func TestSecondServerRefused(t *testing.T) {
 	newMux(t, app)
 	if _, err := lockDataDir(app.DataDir()); !errors.Is(err, errDataLocked) {
 		t.Errorf("second lock on a served pb_data: %v, want errDataLocked", err)
-	}
-}
-
-// assertNoRestoreLeftovers fails if a refused restore left a staging or aside
-// folder beside pb_data.
-func assertNoRestoreLeftovers(t testing.TB, dataDir string) {
-	t.Helper()
-	entries, _ := os.ReadDir(filepath.Dir(dataDir))
-	base := filepath.Base(dataDir)
-	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), "."+base+".restoring-") || strings.HasPrefix(e.Name(), base+".before-restore-") {
-			t.Errorf("refused restore left %s", e.Name())
-		}
 	}
 }

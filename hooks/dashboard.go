@@ -37,28 +37,6 @@ var dashboardPanels = []dashboardPanel{
 	{"backup", backupPanel},
 }
 
-// queuePanel is today's queue figures per day, group and counter.
-func queuePanel(app core.App, now time.Time) (any, error) {
-	figs, err := queueFigures(app, dayStart(calendar.DateOf(now, zone)), now.Add(time.Second))
-	if err != nil {
-		return nil, err
-	}
-	if figs == nil {
-		figs = []QueueFigure{}
-	}
-	return figs, nil
-}
-
-// backupPanel is the last good backup's age and whether the leader should act.
-func backupPanel(app core.App, now time.Time) (any, error) {
-	st, err := readBackupStatus(app, now)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"last_ok_at": st.LastOKAt, "age_hours": st.AgeHours, "warn": st.Warn,
-		"reason": st.Reason, "failing": st.Failing}, nil
-}
-
 // openStatuses are the statuses in which a dossier is being worked on and its
 // due time runs (paused ones wait on the citizen).
 var openStatuses = []any{StatusReceived, StatusProcessing}

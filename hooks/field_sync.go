@@ -208,11 +208,11 @@ func (r *syncReport) add(res ...fieldbundle.Result) {
 type progressFunc func(done, total int)
 
 // pushToCentre sends the laptop's unconfirmed dossiers (or only the ids given)
-// to the centre at base in signed batches, and marks each batch from the
+// to the centre at the centre URL in signed batches, and marks each batch from the
 // centre's signed answer. A cut connection stops the run with
 // error.field_centre_unreachable; what was confirmed stays confirmed and the
 // next run sends the rest again (re-sends are no-ops at the centre).
-func pushToCentre(ctx context.Context, app core.App, client *http.Client, base string, only []string, progress progressFunc) (*syncReport, error) {
+func pushToCentre(ctx context.Context, app core.App, client *http.Client, centre string, only []string, progress progressFunc) (*syncReport, error) {
 	kit, err := FindLocalKit(app)
 	if err != nil {
 		return nil, err
@@ -228,7 +228,7 @@ func pushToCentre(ctx context.Context, app core.App, client *http.Client, base s
 	if err != nil {
 		return nil, err
 	}
-	url := strings.TrimRight(base, "/") + "/api/motcua/field/sync"
+	url := strings.TrimRight(centre, "/") + "/api/motcua/field/sync"
 	rep := &syncReport{}
 	rep.add()
 	for start := 0; start < len(recs); start += pushBatchSize {

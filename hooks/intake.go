@@ -1,10 +1,8 @@
 package hooks
 
 import (
-	"crypto/rand"
 	"database/sql"
 	"fmt"
-	"math/big"
 	"net/http"
 	"strconv"
 	"strings"
@@ -27,13 +25,6 @@ import (
 
 // intakeRoles may take a dossier in.
 var intakeRoles = []string{roleReception, roleField}
-
-// Values of dossiers.station and dossiers.channel that intake sets.
-const (
-	stationCentre   = "centre"
-	channelInPerson = "in_person"
-	eventReceive    = "receive"
-)
 
 // guardIntake answers a create request on dossiers from a caller who may not
 // take dossiers in with a keyed error, before PocketBase's createRule check.
@@ -182,14 +173,6 @@ func (p *intakePlan) receiveEvent(r, auth *core.Record) Event {
 		Action: eventReceive, To: StatusReceived, Actor: auth, At: p.now,
 		Data: map[string]any{"code": r.GetString("code"), "channel": r.GetString("channel"), "due_at": p.due.UTC().Format(time.RFC3339)},
 	}
-}
-
-// dossierSearchKey is the accent-folded text staff search finds a dossier by.
-func dossierSearchKey(r *core.Record) string {
-	return textnorm.Fold(strings.Join([]string{
-		r.GetString("code"), r.GetString("applicant_name"), r.GetString("applicant_id_number"),
-		r.GetString("applicant_old_id"), r.GetString("applicant_phone"),
-	}, " "))
 }
 
 // rawString reads a submitted value as text ("" when absent).
@@ -348,43 +331,6 @@ func checkPapers(r *core.Record, proc *core.Record) string {
 	}
 	r.Set("papers", out)
 	return ""
-}
-
-// lookupAlphabet has no letters that are easily misread on paper (i, l, o)
-// and no 0 or 1: the key is printed under the QR for citizens to type.
-const lookupAlphabet = "23456789abcdefghjkmnpqrstuvwxyz"
-
-// lookupKeyLen gives 12 × log2(31) ≈ 59 random bits, well above the 40 asked.
-const lookupKeyLen = 12
-
-// newLookupKey draws the secret that, with the code, opens the public status
-// page. It comes from crypto/rand: the code is guessable, the key must not be.
-func newLookupKey() (string, error) {
-	b := make([]byte, lookupKeyLen)
-	max := big.NewInt(int64(len(lookupAlphabet)))
-	for i := range b {
-		n, err := rand.Int(rand.Reader, max)
-		if err != nil {
-			return "", fmt.Errorf("random: %w", err)
-		}
-		b[i] = lookupAlphabet[n.Int64()]
-	}
-	return string(b), nil
-}
-
-// lookupKeyReaders may see a dossier's lookup key: the officers who print or
-// reprint the receipt and hand back results, and leaders. A processor works on
-// the papers and never needs the citizen's secret.
-var lookupKeyReaders = map[string]bool{roleReception: true, roleField: true, roleLeader: true}
-
-// hideLookupKey drops lookup_key from every dossier a caller other than
-// reception, field or leader staff (or a superuser) receives, in the record
-// API and realtime alike.
-func hideLookupKey(e *core.RecordEnrichEvent) error {
-	if !mayReadLookupKey(e.RequestInfo.Auth) {
-		e.Record.Hide("lookup_key")
-	}
-	return e.Next()
 }
 
 // handleIDCardParse parses a scanned ID-card QR with the same parser the

@@ -17,62 +17,6 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 )
 
-const dossiersURL = "/api/collections/dossiers/records"
-
-// procByCode returns the seeded procedure with the given national code.
-func procByCode(t testing.TB, app core.App, code string) *core.Record {
-	t.Helper()
-	r, err := app.FindFirstRecordByFilter(colProcedures, "code = {:c}", dbx.Params{"c": code})
-	if err != nil {
-		t.Fatalf("procedure %s: %v", code, err)
-	}
-	return r
-}
-
-// intakeBody is a valid intake for birth registration (1.001193), whose three
-// required papers are ticked; over is merged on top.
-func intakeBody(procID string, over map[string]any) string {
-	b := map[string]any{
-		"procedure":            procID,
-		"applicant_name":       "Thạch Thị Sa Ry",
-		"applicant_id_number":  "079203001234",
-		"applicant_old_id":     "352123456",
-		"applicant_birth_date": "1990-08-15",
-		"applicant_gender":     "female",
-		"applicant_address":    "Ấp Mỹ Hòa, Xã Mỹ Hương, Tỉnh Sóc Trăng",
-		"applicant_phone":      "+84 912 345 678",
-		"papers": []map[string]any{
-			{"index": 0, "kind": "original", "count": 1},
-			{"index": 1, "kind": "original", "count": 1},
-			{"name": "Giấy tờ tùy thân của người đi đăng ký (thẻ căn cước, hộ chiếu) – xuất trình", "kind": "copy", "count": 2},
-		},
-	}
-	for k, v := range over {
-		if v == nil {
-			delete(b, k)
-			continue
-		}
-		b[k] = v
-	}
-	out, _ := json.Marshal(b)
-	return string(out)
-}
-
-// apiErr is PocketBase's error body with our keyed data.
-type apiErr struct {
-	Status int            `json:"status"`
-	Data   map[string]any `json:"data"`
-}
-
-func decodeErr(t *testing.T, res *httptest.ResponseRecorder) apiErr {
-	t.Helper()
-	var e apiErr
-	if err := json.Unmarshal(res.Body.Bytes(), &e); err != nil {
-		t.Fatalf("error body %q: %v", res.Body.String(), err)
-	}
-	return e
-}
-
 // TestIntakeRoles: reception and field take dossiers in; guests get a keyed
 // 401, processors, leaders and the superuser a keyed 403, and nothing is saved.
 func TestIntakeRoles(t *testing.T) {

@@ -73,17 +73,6 @@ func handleDossierQR(e *core.RequestEvent) error {
 	return e.Blob(http.StatusOK, "image/png", png)
 }
 
-// mayReadLookupKey reports whether auth may see dossiers' lookup keys.
-func mayReadLookupKey(auth *core.Record) bool {
-	if auth == nil {
-		return false
-	}
-	if auth.IsSuperuser() {
-		return true
-	}
-	return auth.Collection().Name == colStaff && lookupKeyReaders[auth.GetString("role")]
-}
-
 // bindQRRoutes serves the receipt QR image.
 func bindQRRoutes(se *core.ServeEvent) error {
 	se.Router.GET("/api/motcua/dossiers/{id}/qr.png", handleDossierQR).BindFunc(requireStaff())

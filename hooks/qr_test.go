@@ -2,54 +2,12 @@ package hooks
 
 import (
 	"bytes"
-	"encoding/json"
-	"fmt"
 	"image"
 	_ "image/png"
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/makiuchi-d/gozxing"
-	gzqr "github.com/makiuchi-d/gozxing/qrcode"
-	"github.com/pocketbase/pocketbase/core"
 )
-
-// intakeOne takes a birth-registration dossier in through the API with token
-// and returns it as stored.
-func intakeOne(t testing.TB, app core.App, mux http.Handler, token string) *Dossier {
-	t.Helper()
-	proc := procByCode(t, app, "1.001193")
-	res := do(mux, http.MethodPost, dossiersURL, token, intakeBody(proc.Id, nil))
-	if res.Code != http.StatusOK {
-		t.Fatalf("intake: %d %s", res.Code, res.Body.String())
-	}
-	var out map[string]any
-	_ = json.Unmarshal(res.Body.Bytes(), &out)
-	d, err := FindDossier(app, fmt.Sprint(out["id"]))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
-}
-
-// decodeQR reads the text of a QR code PNG the way a phone would.
-func decodeQR(t testing.TB, png []byte) string {
-	t.Helper()
-	img, _, err := image.Decode(bytes.NewReader(png))
-	if err != nil {
-		t.Fatalf("decode png: %v", err)
-	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := gzqr.NewQRCodeReader().Decode(bmp, nil)
-	if err != nil {
-		t.Fatalf("decode qr: %v", err)
-	}
-	return res.GetText()
-}
 
 // TestDossierQR: the served PNG decodes to exactly the status URL, with whole
 // pixels per module; staff who may not see the dossier or its key get 404.

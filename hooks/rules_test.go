@@ -242,17 +242,17 @@ func TestRulesMatrix(t *testing.T) {
 	for col, want := range table {
 		for _, caller := range callers {
 			token := f.tokens[caller]
-			base := "/api/collections/" + col + "/records"
+			recordsURL := "/api/collections/" + col + "/records"
 			id := f.ids[col]
 			t.Run(fmt.Sprintf("%s/%s", col, caller), func(t *testing.T) {
 				// list
-				res := do(f.mux, http.MethodGet, base+"?perPage=500", token, "")
+				res := do(f.mux, http.MethodGet, recordsURL+"?perPage=500", token, "")
 				sees := res.Code == http.StatusOK && strings.Contains(res.Body.String(), `"`+id+`"`)
 				if sees != in(want.see, caller) {
 					t.Errorf("list: sees=%v want %v (status %d)", sees, in(want.see, caller), res.Code)
 				}
 				// view
-				res = do(f.mux, http.MethodGet, base+"/"+id, token, "")
+				res = do(f.mux, http.MethodGet, recordsURL+"/"+id, token, "")
 				if (res.Code == http.StatusOK) != in(want.see, caller) {
 					t.Errorf("view: status %d, want visible=%v", res.Code, in(want.see, caller))
 				}
@@ -261,7 +261,7 @@ func TestRulesMatrix(t *testing.T) {
 				}
 				// create
 				before, _ := f.app.CountRecords(col)
-				res = do(f.mux, http.MethodPost, base, token, f.createBody(col))
+				res = do(f.mux, http.MethodPost, recordsURL, token, f.createBody(col))
 				after, _ := f.app.CountRecords(col)
 				created := res.Code == http.StatusOK && after == before+1
 				if created != in(want.create, caller) {
@@ -278,14 +278,14 @@ func TestRulesMatrix(t *testing.T) {
 				}
 				// update
 				orig, _ := f.app.FindRecordById(col, id)
-				res = do(f.mux, http.MethodPatch, base+"/"+id, token, updateBodies[col])
+				res = do(f.mux, http.MethodPatch, recordsURL+"/"+id, token, updateBodies[col])
 				now, _ := f.app.FindRecordById(col, id)
 				changed := res.Code == http.StatusOK && now.GetString("updated") != orig.GetString("updated")
 				if changed != in(want.update, caller) {
 					t.Errorf("update: status %d, want allowed=%v", res.Code, in(want.update, caller))
 				}
 				// delete
-				res = do(f.mux, http.MethodDelete, base+"/"+id, token, "")
+				res = do(f.mux, http.MethodDelete, recordsURL+"/"+id, token, "")
 				_, err := f.app.FindRecordById(col, id)
 				if (err != nil) != in(want.delete, caller) {
 					t.Errorf("delete: status %d, record gone=%v, want allowed=%v", res.Code, err != nil, in(want.delete, caller))

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math/big"
-	"sync/atomic"
 
 	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/core"
@@ -15,40 +14,6 @@ import (
 
 	"motcua/hooks/catalog"
 )
-
-// Commands lists motcua's admin subcommands, added to the PocketBase root command.
-func Commands(app *pocketbase.PocketBase) []*cobra.Command {
-	cmds := []*cobra.Command{seedCommand(app), fieldCommand(app), backupCommand(app), restoreCommand(app)}
-	for _, c := range cmds {
-		recordFailure(c)
-	}
-	return cmds
-}
-
-// exitCode is what the process should exit with: PocketBase's Execute drops the
-// error of a command, and a script that runs "motcua backup" must see a failure.
-var exitCode atomic.Int32
-
-// ExitCode is 1 when a motcua command failed, for main to pass to os.Exit.
-func ExitCode() int { return int(exitCode.Load()) }
-
-// recordFailure wraps c and its subcommands so a failure sets the exit code.
-func recordFailure(c *cobra.Command) {
-	for _, sub := range c.Commands() {
-		recordFailure(sub)
-	}
-	run := c.RunE
-	if run == nil {
-		return
-	}
-	c.RunE = func(cmd *cobra.Command, args []string) error {
-		err := run(cmd, args)
-		if err != nil {
-			exitCode.Store(1)
-		}
-		return err
-	}
-}
 
 func seedCommand(app *pocketbase.PocketBase) *cobra.Command {
 	var demo, force bool

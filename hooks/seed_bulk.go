@@ -16,7 +16,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"motcua/hooks/calendar"
-	"motcua/hooks/textnorm"
 	"motcua/pb_migrations"
 )
 
@@ -32,13 +31,6 @@ import (
 // It refuses a database that already has dossiers unless force is set; with
 // force it appends, continuing each day's sequence, and each day's ticket
 // numbers per group, after the highest number used.
-
-// seedSearchKey is the accent-folded text staff search looks in, exactly as
-// the intake's dossierSearchKey builds it (code, name, ID number, old ID,
-// phone; generated dossiers have no old ID).
-func seedSearchKey(code, name, id, phone string) string {
-	return textnorm.Fold(strings.Join([]string{code, name, id, "", phone}, " "))
-}
 
 // BulkOptions tunes SeedDossiers.
 type BulkOptions struct {
@@ -59,8 +51,6 @@ var (
 	seedReasonsGood = []string{"good_service", "quick", "clear_guidance", "kind_staff"}
 	seedReasonsBad  = []string{"waited_long", "unclear_guidance", "staff_attitude", "extra_papers", "came_back_many_times"}
 )
-
-const idAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 func randID(r *rand.Rand, n int) string {
 	b := make([]byte, n)

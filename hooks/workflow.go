@@ -12,22 +12,9 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
-	"github.com/pocketbase/pocketbase/tools/types"
 
 	"motcua/hooks/textnorm"
 )
-
-// nowStoreKey holds an optional func() time.Time in the app store, so tests can
-// set the office clock per app; production uses time.Now.
-const nowStoreKey = "motcua.now"
-
-// nowOf is the current instant for app.
-func nowOf(app core.App) time.Time {
-	if f, ok := app.Store().Get(nowStoreKey).(func() time.Time); ok && f != nil {
-		return f()
-	}
-	return time.Now()
-}
 
 // bindWorkflowRoutes serves the workflow actions and the table the dossier page
 // reads to show only the buttons the caller may use.
@@ -35,18 +22,6 @@ func bindWorkflowRoutes(se *core.ServeEvent) error {
 	se.Router.POST("/api/motcua/dossiers/{id}/actions/{action}", handleAction).BindFunc(requireStaff())
 	se.Router.GET("/api/motcua/workflow", handleWorkflowTable).BindFunc(requireStaff())
 	return nil
-}
-
-// roleOf is the workflow role of an authenticated caller; a superuser acts as a
-// leader.
-func roleOf(auth *core.Record) string {
-	if auth == nil {
-		return ""
-	}
-	if auth.IsSuperuser() {
-		return roleLeader
-	}
-	return auth.GetString("role")
 }
 
 func handleWorkflowTable(e *core.RequestEvent) error {
@@ -206,11 +181,6 @@ func parseInstant(s string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("parse instant %q: %w", s, err)
 	}
 	return t, nil
-}
-
-func dt(t time.Time) types.DateTime {
-	v, _ := types.ParseDateTime(t.UTC())
-	return v
 }
 
 // applyAction changes the dossier and appends its event, inside tx.

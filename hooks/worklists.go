@@ -110,7 +110,3 @@ func queryWorklist(app core.App, wl worklist, me string, now time.Time) ([]workl
 	}
 	return items, nil
 }
-
-// dbTime is t as PocketBase stores dates, so string comparison in SQL orders
-// instants correctly.
-func dbTime(t time.Time) string { return dt(t).String() }

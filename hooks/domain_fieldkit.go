@@ -1,0 +1,102 @@
+package hooks
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"motcua/hooks/fieldbundle"
+)
+
+// Dossier sync states on the laptop (dossiers.sync_state). At the centre the
+// field is empty.
+const (
+	syncPending   = "pending"   // taken in, never sent
+	syncSent      = "sent"      // sent (pushed or exported), not yet confirmed
+	syncConfirmed = "confirmed" // the centre holds it (new or already there)
+	syncConflict  = "conflict"  // the centre holds another dossier under its id or code
+	syncFailed    = "failed"    // the centre could not write it; send it again
+)
+
+// FieldKit is the typed view of a field_kits record.
+type FieldKit struct{ *core.Record }
+
+// Team is the team's name, used as the station of its dossiers.
+func (k *FieldKit) Team() string { return k.GetString("name") }
+
+// Range is the kit's reserved share of each day's code sequence.
+func (k *FieldKit) Range() codeRange {
+	return codeRange{From: k.GetInt("range_from"), To: k.GetInt("range_to")}
+}
+
+// Secret is the kit's 256-bit signing key.
+func (k *FieldKit) Secret() ([]byte, error) {
+	return fieldbundle.DecodeSecret(k.GetString("secret"))
+}
+
+// Location is the school site of the day (laptop only).
+func (k *FieldKit) Location() string { return k.GetString("location") }
+
+// FindLocalKit returns the laptop's own kit, or nil without error at the centre.
+func FindLocalKit(app core.App) (*FieldKit, error) {
+	recs, err := app.FindRecordsByFilter(colFieldKits, "local = true", "created", 1, 0)
+	if err != nil {
+		return nil, fmt.Errorf("find local kit: %w", err)
+	}
+	if len(recs) == 0 {
+		return nil, nil
+	}
+	return &FieldKit{recs[0]}, nil
+}
+
+// FindIssuedKit returns a kit this centre issued.
+func FindIssuedKit(app core.App, id string) (*FieldKit, error) {
+	r, err := app.FindFirstRecordByFilter(colFieldKits, "id = {:id} && local = false", dbx.Params{"id": id})
+	if err != nil {
+		return nil, fmt.Errorf("find kit %s: %w", id, err)
+	}
+	return &FieldKit{r}, nil
+}
+
+// issuer says who takes a dossier in: the centre counter, or a team in the field.
+type issuer struct {
+	codeRange
+	Station  string
+	Location string
+	KitID    string
+	Field    bool
+}
+
+// intakeIssuer is the issuer of a dossier taken in now on this app: the centre
+// (range 0001–4999, station "centre") or, in field mode, the kit's team with its
+// reserved range and the school site of the day, which must have been set.
+func intakeIssuer(app core.App) (issuer, error) {
+	kit, err := FindLocalKit(app)
+	if err != nil {
+		return issuer{}, err
+	}
+	if kit == nil {
+		return issuer{codeRange: centreRange, Station: stationCentre}, nil
+	}
+	if kit.Location() == "" {
+		return issuer{}, keyedError(http.StatusConflict, "error.field_location_missing")
+	}
+	return issuer{codeRange: kit.Range(), Station: kit.Team(), Location: kit.Location(), KitID: kit.Id, Field: true}, nil
+}
+
+// apply writes the issuer's server fields on a dossier being taken in, over
+// whatever the client sent for them.
+func (iss issuer) apply(r *core.Record, auth *core.Record) {
+	r.Set("station", iss.Station)
+	r.Set("location", iss.Location)
+	r.Set("mobile", iss.Field || auth.GetString("role") == roleField)
+	r.Set("field_kit", iss.KitID)
+	r.Set("field_hash", "")
+	if iss.Field {
+		r.Set("sync_state", syncPending)
+	} else {
+		r.Set("sync_state", "")
+	}
+}
