@@ -19,15 +19,7 @@ func main() {
 	// A double-click (no arguments) serves the office on every interface.
 	os.Args = hooks.DefaultArgs(os.Args)
 
-	app := pocketbase.NewWithConfig(pocketbase.Config{
-		DBConnect: hooks.DBConnect,
-		// A 4 GB office PC: few read connections (each keeps its own SQLite page
-		// cache), enough for the counters, the kiosk and the lobby TV.
-		DataMaxOpenConns: hooks.DataMaxOpenConns,
-		DataMaxIdleConns: hooks.DataMaxIdleConns,
-		AuxMaxOpenConns:  hooks.AuxMaxOpenConns,
-		AuxMaxIdleConns:  hooks.AuxMaxIdleConns,
-	})
+	app := pocketbase.NewWithConfig(hooks.Config())
 
 	var publicDir string
 	app.RootCmd.PersistentFlags().StringVar(&publicDir, "publicDir", "",

@@ -1,6 +1,9 @@
 package hooks
 
 import (
+	"motcua/hooks/backup"
+	"motcua/hooks/internal/sqlitex"
+
 	"context"
 	"fmt"
 	"os"
@@ -42,7 +45,7 @@ func BenchmarkBackupUnderIntake(b *testing.B) {
 	fillDossiers(b, dataDir, o.procedure, n)
 	b.Logf("generated %d dossiers + %d events in %s", n, n, time.Since(start).Round(time.Millisecond))
 	if st, err := os.Stat(filepath.Join(dataDir, "data.db")); err == nil {
-		b.Logf("data.db: %s", byteSize(st.Size()))
+		b.Logf("data.db: %s", backup.ByteSize(st.Size()))
 	}
 
 	for i := 0; i < b.N; i++ {
@@ -162,7 +165,7 @@ func (l *timedLoad) window(from, to time.Time) latencyStats {
 // fillDossiers writes n dossiers (and one event each) with raw SQL in big
 // transactions, with field sizes like real ones, into a serving pb_data.
 func fillDossiers(b testing.TB, dataDir, procedure string, n int) {
-	db, err := DBConnect(filepath.Join(dataDir, "data.db"))
+	db, err := sqlitex.DBConnect(filepath.Join(dataDir, "data.db"))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,6 +1,9 @@
 package hooks
 
 import (
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/testkit"
+
 	"strings"
 	"testing"
 	"time"
@@ -15,10 +18,9 @@ import (
 // account).
 func TestBrowserStartPageKhmer(t *testing.T) {
 	app := newTestApp(t)
-	defer app.Cleanup()
-	s := makeStaff(t, app, roleReception, "browser.reception")
-	url := startServer(t, app)
-	ctx := newBrowser(t)
+	s := testkit.MakeStaff(t, app, base.RoleReception, "browser.reception")
+	url := testkit.StartServer(t, app)
+	ctx := testkit.NewBrowser(t)
 
 	var title, greeting, hours string
 	err := chromedp.Run(ctx,
@@ -65,7 +67,7 @@ func TestBrowserStartPageKhmer(t *testing.T) {
 	// Remembered on the staff account, so another PC shows Khmer too.
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		r, _ := app.FindRecordById(colStaff, s.Record.Id)
+		r, _ := app.FindRecordById(base.ColStaff, s.Record.Id)
 		if r.GetString("language") == "km" {
 			break
 		}
@@ -93,9 +95,8 @@ func TestBrowserStartPageKhmer(t *testing.T) {
 // citizen types without accents.
 func TestBrowserCatalogueKhmerFont(t *testing.T) {
 	app := newTestApp(t)
-	defer app.Cleanup()
-	url := startServer(t, app)
-	ctx := newBrowser(t)
+	url := testkit.StartServer(t, app)
+	ctx := testkit.NewBrowser(t)
 
 	var loaded []string
 	var heading string
@@ -103,7 +104,7 @@ func TestBrowserCatalogueKhmerFont(t *testing.T) {
 		chromedp.Navigate(url+"/thu-tuc?lang=km"),
 		chromedp.WaitVisible("#procedures", chromedp.ByQuery),
 		chromedp.Evaluate(`document.fonts.ready.then(() => Array.from(document.fonts)
-			.filter(f => f.status === "loaded").map(f => f.family.replace(/"/g, "") + " " + f.weight))`, &loaded, awaitPromise),
+			.filter(f => f.status === "loaded").map(f => f.family.replace(/"/g, "") + " " + f.weight))`, &loaded, testkit.AwaitPromise),
 		chromedp.Text("h1", &heading, chromedp.ByQuery),
 	)
 	if err != nil {

@@ -1,6 +1,11 @@
 package hooks
 
 import (
+	"motcua/hooks/devseed"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/testkit"
+
 	"bytes"
 	"encoding/json"
 	"net/http"
@@ -16,7 +21,6 @@ import (
 // both pools, several connections each: a receipt's commit must reach the disk.
 func TestSynchronousFull(t *testing.T) {
 	app := newTestApp(t)
-	defer app.Cleanup()
 	pools := map[string]dbx.Builder{
 		"concurrent":    app.ConcurrentDB(),
 		"nonconcurrent": app.NonconcurrentDB(),
@@ -72,11 +76,10 @@ func TestDefaultArgs(t *testing.T) {
 // Khmer festivals present but switched off.
 func TestSeededCatalogue(t *testing.T) {
 	app := newTestApp(t)
-	defer app.Cleanup()
-	if n, _ := app.CountRecords(colOffice); n != 1 {
+	if n, _ := app.CountRecords(base.ColOffice); n != 1 {
 		t.Errorf("office records = %d, want 1", n)
 	}
-	procs, err := app.FindRecordsByFilter(colProcedures, "active = true", "", 0, 0)
+	procs, err := app.FindRecordsByFilter(base.ColProcedures, "active = true", "", 0, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +91,7 @@ func TestSeededCatalogue(t *testing.T) {
 			t.Errorf("procedure %s incomplete: km=%q search=%q", p.GetString("code"), p.GetString("name_km"), p.GetString("search"))
 		}
 	}
-	hols, err := app.FindRecordsByFilter(colHolidays, "", "date", 0, 0)
+	hols, err := app.FindRecordsByFilter(base.ColHolidays, "", "date", 0, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,28 +115,27 @@ func TestSeededCatalogue(t *testing.T) {
 // passwords for new accounts only, and a second run changes nothing.
 func TestSeedDemoIdempotent(t *testing.T) {
 	app := newTestApp(t)
-	defer app.Cleanup()
 	var out bytes.Buffer
-	if err := SeedDemo(app, &out); err != nil {
+	if err := devseed.SeedDemo(app, &out); err != nil {
 		t.Fatal(err)
 	}
 	first := out.String()
 	if strings.Count(first, "password:") != 4 {
 		t.Errorf("first run should print 4 passwords:\n%s", first)
 	}
-	n1, _ := app.CountRecords(colStaff)
+	n1, _ := app.CountRecords(base.ColStaff)
 	out.Reset()
-	if err := SeedDemo(app, &out); err != nil {
+	if err := devseed.SeedDemo(app, &out); err != nil {
 		t.Fatal(err)
 	}
-	n2, _ := app.CountRecords(colStaff)
+	n2, _ := app.CountRecords(base.ColStaff)
 	if n1 != 4 || n2 != 4 {
 		t.Errorf("staff after runs: %d then %d, want 4 and 4", n1, n2)
 	}
 	if strings.Contains(out.String(), "password:") {
 		t.Errorf("second run printed passwords:\n%s", out.String())
 	}
-	office, err := FindOffice(app)
+	office, err := domain.FindOffice(app)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,13 +145,13 @@ func TestSeedDemoIdempotent(t *testing.T) {
 	// The printed password of the reception account signs in with its username.
 	var password string
 	for _, line := range strings.Split(first, "\n") {
-		if f := strings.Fields(line); len(f) == 4 && f[0] == roleReception && f[2] == "password:" {
+		if f := strings.Fields(line); len(f) == 4 && f[0] == base.RoleReception && f[2] == "password:" {
 			password = f[3]
 		}
 	}
-	mux := newMux(t, app)
+	mux := testkit.NewMux(t, app)
 	body, _ := json.Marshal(map[string]string{"identity": "demo.reception", "password": password})
-	if res := do(mux, http.MethodPost, "/api/collections/staff/auth-with-password", "", string(body)); res.Code != http.StatusOK {
+	if res := testkit.Do(mux, http.MethodPost, "/api/collections/staff/auth-with-password", "", string(body)); res.Code != http.StatusOK {
 		t.Errorf("sign in with the printed password: %d %s", res.Code, res.Body.String())
 	}
 }
@@ -157,21 +159,20 @@ func TestSeedDemoIdempotent(t *testing.T) {
 // TestOfficeRejectsBadSessions: a typo in the sessions cannot be saved.
 func TestOfficeRejectsBadSessions(t *testing.T) {
 	app := newTestApp(t)
-	defer app.Cleanup()
-	mux := newMux(t, app)
-	su := superuserToken(t, app)
-	office, _ := FindOffice(app)
+	mux := testkit.NewMux(t, app)
+	su := testkit.SuperuserToken(t, app)
+	office, _ := domain.FindOffice(app)
 	url := "/api/collections/office/records/" + office.Id
 	for _, body := range []string{
 		`{"sessions":{"mon":[["11:30","07:00"]]}}`,
 		`{"sessions":{"moon":[["07:00","11:30"]]}}`,
 		`{"same_day_cutoff":"25:00"}`,
 	} {
-		res := do(mux, http.MethodPatch, url, su, body)
+		res := testkit.Do(mux, http.MethodPatch, url, su, body)
 		if res.Code != http.StatusBadRequest {
 			t.Errorf("%s: status %d, want 400", body, res.Code)
 		}
-		var e struct{ Data map[string]fieldError }
+		var e struct{ Data map[string]base.FieldError }
 		_ = json.Unmarshal(res.Body.Bytes(), &e)
 		ok := false
 		for _, fe := range e.Data {
@@ -187,17 +188,16 @@ func TestOfficeRejectsBadSessions(t *testing.T) {
 // an edit in /_/ shows on the next page.
 func TestOfficeHeaderFollowsEdits(t *testing.T) {
 	app := newTestApp(t)
-	defer app.Cleanup()
-	mux := newMux(t, app)
-	if body := do(mux, http.MethodGet, "/thu-tuc", "", "").Body.String(); strings.Contains(body, "Xã Mỹ Hương mới") {
+	mux := testkit.NewMux(t, app)
+	if body := testkit.Do(mux, http.MethodGet, "/thu-tuc", "", "").Body.String(); strings.Contains(body, "Xã Mỹ Hương mới") {
 		t.Fatal("new name shown before the edit")
 	}
-	office, _ := FindOffice(app)
-	su := superuserToken(t, app)
-	if res := do(mux, http.MethodPatch, "/api/collections/office/records/"+office.Id, su, `{"name_vi":"Xã Mỹ Hương mới"}`); res.Code != http.StatusOK {
+	office, _ := domain.FindOffice(app)
+	su := testkit.SuperuserToken(t, app)
+	if res := testkit.Do(mux, http.MethodPatch, "/api/collections/office/records/"+office.Id, su, `{"name_vi":"Xã Mỹ Hương mới"}`); res.Code != http.StatusOK {
 		t.Fatalf("edit office: %d %s", res.Code, res.Body.String())
 	}
-	if body := do(mux, http.MethodGet, "/thu-tuc", "", "").Body.String(); !strings.Contains(body, "Xã Mỹ Hương mới") {
+	if body := testkit.Do(mux, http.MethodGet, "/thu-tuc", "", "").Body.String(); !strings.Contains(body, "Xã Mỹ Hương mới") {
 		t.Error("the public page still shows the old office name after an edit")
 	}
 }

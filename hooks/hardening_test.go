@@ -1,6 +1,9 @@
 package hooks
 
 import (
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/testkit"
+
 	"context"
 	"fmt"
 	"log/slog"
@@ -28,9 +31,8 @@ func flushLogs(t *testing.T, l *slog.Logger) {
 // carrying it) reaches the request log without the lookup key.
 func TestLookupKeyNotLogged(t *testing.T) {
 	app := newTestApp(t)
-	defer app.Cleanup()
 	app.Settings().Logs.MaxDays = 5 // test apps keep no logs by default; an office keeps 5 days
-	url := startServer(t, app)
+	url := testkit.StartServer(t, app)
 	const key = "s3cretlookupk3y"
 	req, _ := http.NewRequest("GET", url+"/tra-cuu/000.00.00.H00-260302-0001?k="+key+"&lang=km", nil)
 	req.Header.Set("Referer", url+"/tra-cuu/000.00.00.H00-260302-0001?lang=vi&k="+key)
@@ -60,7 +62,7 @@ func TestLookupKeyNotLogged(t *testing.T) {
 		if strings.Contains(all, key) {
 			t.Errorf("lookup key in the log: %s", all)
 		}
-		if !strings.Contains(r.Data, "k="+redactedValue) || !strings.Contains(r.Data, "lang=km") || !strings.Contains(r.Message, "?k="+redactedValue) {
+		if !strings.Contains(r.Data, "k="+base.RedactedValue) || !strings.Contains(r.Data, "lang=km") || !strings.Contains(r.Message, "?k="+base.RedactedValue) {
 			t.Errorf("log line not redacted as expected (k hidden, other params kept): %s", all)
 		}
 	}
@@ -75,7 +77,7 @@ func TestRedactSecrets(t *testing.T) {
 		"/x?key=1&keep=2":               "/x?key=[redacted]&keep=2",
 	}
 	for in, want := range cases {
-		if got := redactSecrets(in); got != want {
+		if got := base.RedactSecrets(in); got != want {
 			t.Errorf("redactSecrets(%q) = %q, want %q", in, got, want)
 		}
 	}
@@ -85,16 +87,15 @@ func TestRedactSecrets(t *testing.T) {
 // staff and for the superuser dashboard's sign-in alike.
 func TestSignInRateLimited(t *testing.T) {
 	app := newTestApp(t)
-	defer app.Cleanup()
 	if !app.Settings().RateLimits.Enabled {
 		t.Fatal("rate limits are off")
 	}
-	makeStaff(t, app, roleReception, "target.user")
-	mux := newMux(t, app)
-	for _, col := range []string{colStaff, "_superusers"} {
+	testkit.MakeStaff(t, app, base.RoleReception, "target.user")
+	mux := testkit.NewMux(t, app)
+	for _, col := range []string{base.ColStaff, "_superusers"} {
 		var codes []int
 		for i := 0; i < 15; i++ {
-			res := do(mux, http.MethodPost, "/api/collections/"+col+"/auth-with-password", "",
+			res := testkit.Do(mux, http.MethodPost, "/api/collections/"+col+"/auth-with-password", "",
 				`{"identity":"target.user","password":"guess`+fmt.Sprint(i)+`"}`)
 			codes = append(codes, res.Code)
 		}
@@ -117,7 +118,7 @@ func TestSignInRateLimited(t *testing.T) {
 	}
 	// Intake is not limited: many creates in a row still go through the rules.
 	for i := 0; i < 40; i++ {
-		if res := do(mux, http.MethodPost, "/api/collections/dossiers/records", "", `{}`); res.Code == http.StatusTooManyRequests {
+		if res := testkit.Do(mux, http.MethodPost, "/api/collections/dossiers/records", "", `{}`); res.Code == http.StatusTooManyRequests {
 			t.Fatalf("create %d rate limited", i)
 		}
 	}
@@ -128,11 +129,10 @@ func TestSignInRateLimited(t *testing.T) {
 // these).
 func TestDashboardClosedToStaff(t *testing.T) {
 	app := newTestApp(t)
-	defer app.Cleanup()
-	mux := newMux(t, app)
-	su := superuserToken(t, app)
-	for _, role := range []string{roleReception, roleProcessor, roleLeader, roleField} {
-		s := makeStaff(t, app, role, "dash."+role)
+	mux := testkit.NewMux(t, app)
+	su := testkit.SuperuserToken(t, app)
+	for _, role := range []string{base.RoleReception, base.RoleProcessor, base.RoleLeader, base.RoleField} {
+		s := testkit.MakeStaff(t, app, role, "dash."+role)
 		for _, path := range []string{
 			"GET /api/collections", "GET /api/collections/dossiers", "POST /api/collections",
 			"GET /api/settings", "PATCH /api/settings", "GET /api/logs", "GET /api/logs/stats",
@@ -140,7 +140,7 @@ func TestDashboardClosedToStaff(t *testing.T) {
 			"GET /api/collections/backup_runs/records",
 		} {
 			method, url, _ := strings.Cut(path, " ")
-			res := do(mux, method, url, s.Token, `{}`)
+			res := testkit.Do(mux, method, url, s.Token, `{}`)
 			if res.Code == http.StatusOK || res.Code == http.StatusNoContent {
 				t.Errorf("%s: %s answered %d: %.200s", role, path, res.Code, res.Body.String())
 			}
@@ -152,7 +152,7 @@ func TestDashboardClosedToStaff(t *testing.T) {
 	}
 	// The same calls work for the superuser, so the test can tell.
 	for _, url := range []string{"/api/collections", "/api/settings", "/api/logs", "/api/backups"} {
-		if res := do(mux, http.MethodGet, url, su, ""); res.Code != http.StatusOK {
+		if res := testkit.Do(mux, http.MethodGet, url, su, ""); res.Code != http.StatusOK {
 			t.Errorf("superuser %s: %d", url, res.Code)
 		}
 	}

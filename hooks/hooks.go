@@ -5,11 +5,24 @@
 package hooks
 
 import (
+	"motcua/hooks/backup"
+	"motcua/hooks/field"
+	"motcua/hooks/intake"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/sqlitex"
+	"motcua/hooks/internal/web"
+	"motcua/hooks/public"
+	"motcua/hooks/queue"
+	"motcua/hooks/reports"
+	"motcua/hooks/search"
+	"motcua/hooks/workflow"
+
 	"fmt"
 	"net"
 
+	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/hook"
 )
 
 // Options tunes Register for development and tests.
@@ -25,66 +38,49 @@ func Register(app core.App) {
 	RegisterWith(app, Options{})
 }
 
-// RegisterWith wires every capability of the centre into app.
+// RegisterWith wires every capability of the centre into app. The shared
+// ground comes first (the data lock before anything touches the data), then
+// each capability, each binding its own routes, record hooks and background
+// work; none of them knows the others.
 func RegisterWith(app core.App, opts Options) {
-	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
-		Id: "motcua.serve",
-		Func: func(se *core.ServeEvent) error {
-			return onServe(se, opts)
-		},
-	})
-	bindRecordHooks(app)
-}
+	base.Register(app)
+	sqlitex.Register(app)
+	domain.Register(app)
+	web.Register(app, web.Config{PublicDir: opts.PublicDir})
 
-// onServe binds the routes of each capability, one named step each.
-func onServe(se *core.ServeEvent, opts Options) error {
-	steps := []struct {
-		name string
-		bind func(*core.ServeEvent) error
-	}{
-		{"data lock", bindDataLock},
-		{"i18n", bindI18nRoutes},
-		{"calendar", bindDueDateRoutes},
-		{"intake", bindIntakeRoutes},
-		{"qr", bindQRRoutes},
-		{"lookup", bindLookupRoutes},
-		{"receipt", bindReceiptRoutes},
-		{"field", bindFieldRoutes},
-		{"pages", bindPageRoutes},
-		{"reports", bindReportRoutes},
-		{"search", bindSearchRoutes},
-		{"search index", bindSearchIndexer},
-		{"wal checkpoints", bindCheckpointer},
-		{"ratings", bindRatingRoutes},
-		{"dashboard", bindDashboardRoutes},
-		{"queue", func(se *core.ServeEvent) error { return bindQueueRoutes(se, opts.PublicDir) }},
-		{"workflow", bindWorkflowRoutes},
-		{"forms", bindFormRoutes},
-		{"worklists", bindWorklistRoutes},
-		{"ledger", bindLedgerRoutes},
-		{"backup", bindBackupRoutes},
-		{"backup schedule", bindBackupSchedule},
-		{"static", func(se *core.ServeEvent) error { return bindStatic(se, opts.PublicDir) }},
-	}
-	for _, s := range steps {
-		if err := s.bind(se); err != nil {
-			return fmt.Errorf("bind %s routes: %w", s.name, err)
-		}
-	}
+	intake.Register(app)
+	workflow.Register(app)
+	public.Register(app)
+	queue.Register(app)
+	reports.Register(app)
+	search.Register(app)
+	field.Register(app)
+	backup.Register(app)
+
 	if !opts.Quiet {
-		printBanner(se)
+		base.BindServe(app, "motcua.banner", base.ServeStep{Name: "banner", Bind: func(se *core.ServeEvent) error {
+			printBanner(se)
+			return nil
+		}})
 	}
-	return se.Next()
 }
 
-// bindRecordHooks binds the record and model hooks of each capability.
-func bindRecordHooks(app core.App) {
-	bindOfficeHooks(app)
-	bindProcedureHooks(app)
-	bindReportHooks(app)
-	bindIntakeHooks(app)
-	bindLogRedaction(app)
+// Config is the PocketBase configuration of the appliance: SQLite opened with
+// synchronous=FULL (a printed receipt survives a power cut) and connection
+// pools sized for a 4 GB office PC.
+func Config() pocketbase.Config {
+	return pocketbase.Config{
+		DBConnect:        sqlitex.DBConnect,
+		DataMaxOpenConns: sqlitex.DataMaxOpenConns,
+		DataMaxIdleConns: sqlitex.DataMaxIdleConns,
+		AuxMaxOpenConns:  sqlitex.AuxMaxOpenConns,
+		AuxMaxIdleConns:  sqlitex.AuxMaxIdleConns,
+	}
 }
+
+// ExitCode is 1 when a motcua command (backup, restore, seed …) failed, for
+// main to pass to os.Exit.
+func ExitCode() int { return base.ExitCode() }
 
 // DefaultArgs turns a bare start (a double-click on Windows) into
 // "serve --http=0.0.0.0:8090" and leaves any other command line alone.

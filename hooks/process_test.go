@@ -1,6 +1,9 @@
 package hooks
 
 import (
+	"motcua/hooks/backup"
+	"motcua/hooks/internal/testkit"
+
 	"bytes"
 	"context"
 	"encoding/json"
@@ -51,11 +54,11 @@ func motcuaBinary(t testing.TB) string {
 
 // TestMain removes the built binary after the package's tests.
 func TestMain(m *testing.M) {
-	code := m.Run()
-	if binPath != "" {
-		os.RemoveAll(filepath.Dir(binPath))
-	}
-	os.Exit(code)
+	testkit.Main(m, func() {
+		if binPath != "" {
+			os.RemoveAll(filepath.Dir(binPath))
+		}
+	})
 }
 
 // server is one running "motcua serve" process.
@@ -282,8 +285,8 @@ func (l *intakeLoad) snapshot() []ack {
 // code its create answered, and that no code is used twice.
 func assertDossiersPresent(t testing.TB, dataDir string, acks []ack) {
 	t.Helper()
-	db := openData(t, dataDir)
-	integrityOK(t, db)
+	db := testkit.OpenData(t, dataDir)
+	testkit.IntegrityOK(t, db)
 	var rows []struct {
 		ID   string `db:"id"`
 		Code string `db:"code"`
@@ -400,7 +403,7 @@ func TestBackupUnderLoadRestores(t *testing.T) {
 	if !strings.Contains(out, "integrity ok") || !strings.Contains(out, "backup ok") {
 		t.Errorf("backup output:\n%s", out)
 	}
-	names, err := listBackups(target)
+	names, err := backup.ListBackups(target)
 	if err != nil || len(names) != 1 {
 		t.Fatalf("backups in target: %v %v", names, err)
 	}
@@ -410,7 +413,7 @@ func TestBackupUnderLoadRestores(t *testing.T) {
 	if out, err := runMotcua(t, dataDir, "restore", backupDir); err == nil || !strings.Contains(out, "restore.server_running") {
 		t.Errorf("restore while serving: %v\n%s", err, out)
 	}
-	assertNoRestoreLeftovers(t, dataDir)
+	testkit.AssertNoRestoreLeftovers(t, dataDir)
 	cancel()
 	load.wg.Wait()
 

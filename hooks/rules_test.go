@@ -1,6 +1,11 @@
 package hooks
 
 import (
+	"motcua/hooks/backup"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/testkit"
+
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -32,29 +37,29 @@ func newRulesFixture(t *testing.T) *rulesFixture {
 	app := newTestApp(t)
 	t.Cleanup(app.Cleanup)
 	f := &rulesFixture{app: app, tokens: map[string]string{"guest": ""}, ids: map[string]string{}}
-	staff := map[string]testStaff{}
+	staff := map[string]testkit.Staff{}
 	for _, c := range staffCallers {
 		role := strings.TrimSuffix(c, "2")
-		staff[c] = makeStaff(t, app, role, "rules."+c)
+		staff[c] = testkit.MakeStaff(t, app, role, "rules."+c)
 		f.tokens[c] = staff[c].Token
 	}
-	for _, kind := range []string{deviceKiosk, deviceDisplay} {
-		f.tokens[kind] = makeDevice(t, app, kind, "rules."+kind).Token
+	for _, kind := range []string{domain.DeviceKiosk, domain.DeviceDisplay} {
+		f.tokens[kind] = testkit.MakeDevice(t, app, kind, "rules."+kind).Token
 	}
-	f.ids[colDevices] = makeDevice(t, app, deviceKiosk, "rules.other.kiosk").Record.Id
-	f.ids[colServiceGroups] = groupID(t, app, "A")
-	f.ids[colCounters] = makeCounter(t, app, 1, "A").Id
-	tickets, _ := app.FindCollectionByNameOrId(colTickets)
+	f.ids[base.ColDevices] = testkit.MakeDevice(t, app, domain.DeviceKiosk, "rules.other.kiosk").Record.Id
+	f.ids[base.ColServiceGroups] = testkit.GroupID(t, app, "A")
+	f.ids[base.ColCounters] = testkit.MakeCounter(t, app, 1, "A").Id
+	tickets, _ := app.FindCollectionByNameOrId(base.ColTickets)
 	tk := core.NewRecord(tickets)
-	tk.Load(map[string]any{"group": f.ids[colServiceGroups], "letter": "A", "number": 1, "code": "A001",
+	tk.Load(map[string]any{"group": f.ids[base.ColServiceGroups], "letter": "A", "number": 1, "code": "A001",
 		"status": "waiting", "day": "2026-03-02", "issued_at": "2026-03-02 09:00:00.000Z"})
 	if err := app.Save(tk); err != nil {
 		t.Fatal(err)
 	}
-	f.ids[colTickets] = tk.Id
+	f.ids[base.ColTickets] = tk.Id
 	// The staff fixture is a colleague, not one of the callers: self-updates are
 	// tested on their own.
-	f.ids[colStaff] = makeStaff(t, app, roleReception, "rules.colleague").Record.Id
+	f.ids[base.ColStaff] = testkit.MakeStaff(t, app, base.RoleReception, "rules.colleague").Record.Id
 
 	first := func(col string) string {
 		recs, err := app.FindRecordsByFilter(col, "", "", 1, 0)
@@ -63,56 +68,56 @@ func newRulesFixture(t *testing.T) *rulesFixture {
 		}
 		return recs[0].Id
 	}
-	f.ids[colOffice] = first(colOffice)
-	f.ids[colProcedures] = first(colProcedures)
-	f.ids[colHolidays] = first(colHolidays)
+	f.ids[base.ColOffice] = first(base.ColOffice)
+	f.ids[base.ColProcedures] = first(base.ColProcedures)
+	f.ids[base.ColHolidays] = first(base.ColHolidays)
 
-	dossiers, _ := app.FindCollectionByNameOrId(colDossiers)
+	dossiers, _ := app.FindCollectionByNameOrId(base.ColDossiers)
 	d := core.NewRecord(dossiers)
 	d.Load(map[string]any{
-		"code": "000.00.00.H00-260302-0001", "procedure": f.ids[colProcedures], "applicant_name": "Thạch Thị Sa Ry",
+		"code": "000.00.00.H00-260302-0001", "procedure": f.ids[base.ColProcedures], "applicant_name": "Thạch Thị Sa Ry",
 		"status": "processing", "received_by": staff["field"].Record.Id, "assignee": staff["processor"].Record.Id,
 		"lookup_key": "abcdefghijkl", "received_at": time.Now(),
 	})
 	if err := app.Save(d); err != nil {
 		t.Fatal(err)
 	}
-	f.ids[colDossiers] = d.Id
-	events, _ := app.FindCollectionByNameOrId(colDossierEvents)
+	f.ids[base.ColDossiers] = d.Id
+	events, _ := app.FindCollectionByNameOrId(base.ColDossierEvents)
 	ev := core.NewRecord(events)
 	ev.Load(map[string]any{"dossier": d.Id, "action": "receive", "to_status": "received", "at": time.Now()})
 	if err := app.Save(ev); err != nil {
 		t.Fatal(err)
 	}
-	f.ids[colDossierEvents] = ev.Id
-	seqs, _ := app.FindCollectionByNameOrId(colDossierSequence)
+	f.ids[base.ColDossierEvents] = ev.Id
+	seqs, _ := app.FindCollectionByNameOrId(base.ColDossierSequence)
 	seq := core.NewRecord(seqs)
 	seq.Load(map[string]any{"day": "260302", "last": 1})
 	if err := app.Save(seq); err != nil {
 		t.Fatal(err)
 	}
-	f.ids[colDossierSequence] = seq.Id
-	ratings, _ := app.FindCollectionByNameOrId(colRatings)
+	f.ids[base.ColDossierSequence] = seq.Id
+	ratings, _ := app.FindCollectionByNameOrId(base.ColRatings)
 	rt := core.NewRecord(ratings)
-	rt.Load(map[string]any{"dossier": d.Id, "score": 5, "scale": 5, "channel": "counter", "procedure": f.ids[colProcedures]})
+	rt.Load(map[string]any{"dossier": d.Id, "score": 5, "scale": 5, "channel": "counter", "procedure": f.ids[base.ColProcedures]})
 	if err := app.Save(rt); err != nil {
 		t.Fatal(err)
 	}
-	f.ids[colRatings] = rt.Id
-	kits, _ := app.FindCollectionByNameOrId(colFieldKits)
+	f.ids[base.ColRatings] = rt.Id
+	kits, _ := app.FindCollectionByNameOrId(base.ColFieldKits)
 	kit := core.NewRecord(kits)
 	kit.Load(map[string]any{"name": "Tổ 1", "range_from": 5000, "range_to": 5999, "secret": strings.Repeat("ab", 32)})
 	if err := app.Save(kit); err != nil {
 		t.Fatal(err)
 	}
-	f.ids[colFieldKits] = kit.Id
-	runs, _ := app.FindCollectionByNameOrId(colBackupRuns)
+	f.ids[base.ColFieldKits] = kit.Id
+	runs, _ := app.FindCollectionByNameOrId(backup.ColBackupRuns)
 	run := core.NewRecord(runs)
 	run.Load(map[string]any{"started_at": time.Now(), "ok": false, "trigger": "schedule", "dir": `E:\backups`, "error_key": "backup.target_missing"})
 	if err := app.Save(run); err != nil {
 		t.Fatal(err)
 	}
-	f.ids[colBackupRuns] = run.Id
+	f.ids[backup.ColBackupRuns] = run.Id
 	users, _ := app.FindCollectionByNameOrId("users")
 	u := core.NewRecord(users)
 	u.SetEmail("someone@example.vn")
@@ -121,7 +126,7 @@ func newRulesFixture(t *testing.T) *rulesFixture {
 		t.Fatal(err)
 	}
 	f.ids["users"] = u.Id
-	f.mux = newMux(t, app)
+	f.mux = testkit.NewMux(t, app)
 	return f
 }
 
@@ -129,27 +134,27 @@ func newRulesFixture(t *testing.T) *rulesFixture {
 // refused by the rules and not by validation.
 func (f *rulesFixture) createBody(col string) string {
 	bodies := map[string]map[string]any{
-		colStaff: {"username": "new.one", "email": "new.one@test.motcua.vn", "password": "correct horse 1",
+		base.ColStaff: {"username": "new.one", "email": "new.one@test.motcua.vn", "password": "correct horse 1",
 			"passwordConfirm": "correct horse 1", "name": "Mới", "role": "reception"},
-		colOffice: {"name_vi": "X", "agency_code": "000.00.01.H01", "public_url": "http://x.vn",
+		base.ColOffice: {"name_vi": "X", "agency_code": "000.00.01.H01", "public_url": "http://x.vn",
 			"sessions": map[string]any{"mon": [][]string{{"07:00", "11:30"}}}, "same_day_cutoff": "15:00"},
-		colProcedures: {"code": "9.999999", "name_vi": "Thử", "name_km": "សាក", "field_vi": "Khác",
+		base.ColProcedures: {"code": "9.999999", "name_vi": "Thử", "name_km": "សាក", "field_vi": "Khác",
 			"field_km": "ផ្សេងៗ", "processing_hours": 8, "active": true},
-		colHolidays: {"date": "2026-12-31", "name_vi": "Thử", "kind": "holiday", "enabled": true},
-		colDossiers: {"procedure": f.ids[colProcedures], "applicant_name": "Lâm Văn Sóc", "applicant_id_number": "079203001234",
+		base.ColHolidays: {"date": "2026-12-31", "name_vi": "Thử", "kind": "holiday", "enabled": true},
+		base.ColDossiers: {"procedure": f.ids[base.ColProcedures], "applicant_name": "Lâm Văn Sóc", "applicant_id_number": "079203001234",
 			"papers": f.requiredPapers()},
-		colDossierEvents:   {"dossier": f.ids[colDossiers], "action": "forged", "at": "2026-03-02 09:00:00.000Z"},
-		colDossierSequence: {"day": "260303", "last": 5},
-		colRatings:         {"ticket_id": "t-forged", "score": 5, "channel": "counter"},
-		colDevices: {"username": "new.device", "password": "correct horse 1", "passwordConfirm": "correct horse 1",
+		base.ColDossierEvents:   {"dossier": f.ids[base.ColDossiers], "action": "forged", "at": "2026-03-02 09:00:00.000Z"},
+		base.ColDossierSequence: {"day": "260303", "last": 5},
+		base.ColRatings:         {"ticket_id": "t-forged", "score": 5, "channel": "counter"},
+		base.ColDevices: {"username": "new.device", "password": "correct horse 1", "passwordConfirm": "correct horse 1",
 			"name": "Máy mới", "kind": "kiosk"},
-		colServiceGroups: {"letter": "F", "name_vi": "Thử", "name_km": "សាក", "active": true},
-		colCounters:      {"number": 9, "groups": []string{f.ids[colServiceGroups]}, "active": true},
-		colTickets: {"group": f.ids[colServiceGroups], "letter": "A", "number": 99, "code": "A099",
+		base.ColServiceGroups: {"letter": "F", "name_vi": "Thử", "name_km": "សាក", "active": true},
+		base.ColCounters:      {"number": 9, "groups": []string{f.ids[base.ColServiceGroups]}, "active": true},
+		base.ColTickets: {"group": f.ids[base.ColServiceGroups], "letter": "A", "number": 99, "code": "A099",
 			"status": "waiting", "day": "2026-03-02", "issued_at": "2026-03-02 09:00:00.000Z"},
-		colFieldKits:  {"name": "Tổ 2", "range_from": 6000, "range_to": 6999, "secret": strings.Repeat("cd", 32)},
-		colBackupRuns: {"started_at": "2026-03-02 09:00:00.000Z", "ok": true, "trigger": "command"},
-		"users":       {"email": "signup@example.vn", "password": "correct horse 1", "passwordConfirm": "correct horse 1"},
+		base.ColFieldKits:    {"name": "Tổ 2", "range_from": 6000, "range_to": 6999, "secret": strings.Repeat("cd", 32)},
+		backup.ColBackupRuns: {"started_at": "2026-03-02 09:00:00.000Z", "ok": true, "trigger": "command"},
+		"users":              {"email": "signup@example.vn", "password": "correct horse 1", "passwordConfirm": "correct horse 1"},
 	}
 	b, _ := json.Marshal(bodies[col])
 	return string(b)
@@ -158,7 +163,7 @@ func (f *rulesFixture) createBody(col string) string {
 // requiredPapers ticks every required paper of the fixture procedure, so an
 // intake is complete and only the rules decide.
 func (f *rulesFixture) requiredPapers() []map[string]any {
-	p, _ := f.app.FindRecordById(colProcedures, f.ids[colProcedures])
+	p, _ := f.app.FindRecordById(base.ColProcedures, f.ids[base.ColProcedures])
 	var list []map[string]any
 	_ = p.UnmarshalJSONField("papers", &list)
 	out := []map[string]any{}
@@ -172,21 +177,21 @@ func (f *rulesFixture) requiredPapers() []map[string]any {
 
 // updateBodies change one harmless field of the fixture record.
 var updateBodies = map[string]string{
-	colStaff:           `{"name":"Đổi tên"}`,
-	colOffice:          `{"phone":"0299 000 000"}`,
-	colProcedures:      `{"fee":99000}`,
-	colHolidays:        `{"enabled":false}`,
-	colDossiers:        `{"status":"done"}`,
-	colDossierEvents:   `{"note":"sửa lịch sử"}`,
-	colDossierSequence: `{"last":0}`,
-	colRatings:         `{"score":1}`,
-	colDevices:         `{"name":"Đổi tên"}`,
-	colServiceGroups:   `{"name_vi":"Đổi tên"}`,
-	colCounters:        `{"name":"Đổi tên"}`,
-	colTickets:         `{"status":"done"}`,
-	colFieldKits:       `{"range_from":1}`,
-	colBackupRuns:      `{"ok":true}`,
-	"users":            `{"name":"x"}`,
+	base.ColStaff:           `{"name":"Đổi tên"}`,
+	base.ColOffice:          `{"phone":"0299 000 000"}`,
+	base.ColProcedures:      `{"fee":99000}`,
+	base.ColHolidays:        `{"enabled":false}`,
+	base.ColDossiers:        `{"status":"done"}`,
+	base.ColDossierEvents:   `{"note":"sửa lịch sử"}`,
+	base.ColDossierSequence: `{"last":0}`,
+	base.ColRatings:         `{"score":1}`,
+	base.ColDevices:         `{"name":"Đổi tên"}`,
+	base.ColServiceGroups:   `{"name_vi":"Đổi tên"}`,
+	base.ColCounters:        `{"name":"Đổi tên"}`,
+	base.ColTickets:         `{"status":"done"}`,
+	base.ColFieldKits:       `{"range_from":1}`,
+	backup.ColBackupRuns:    `{"ok":true}`,
+	"users":                 `{"name":"x"}`,
 }
 
 // TestRulesMatrix tries every caller × collection × action against the API and
@@ -200,22 +205,22 @@ func TestRulesMatrix(t *testing.T) {
 	queueReaders := append(append([]string{}, staffCallers...), "kiosk", "display")
 	type allowed struct{ see, create, update, delete []string }
 	table := map[string]allowed{
-		colStaff:           {see: staffAll},
-		colOffice:          {see: all},
-		colProcedures:      {see: all},
-		colHolidays:        {see: all},
-		colDossiers:        {see: []string{"reception", "processor", "leader", "field"}, create: []string{"reception", "field", "field2"}},
-		colDossierEvents:   {see: []string{"reception", "processor", "leader", "field"}},
-		colDossierSequence: {},
+		base.ColStaff:           {see: staffAll},
+		base.ColOffice:          {see: all},
+		base.ColProcedures:      {see: all},
+		base.ColHolidays:        {see: all},
+		base.ColDossiers:        {see: []string{"reception", "processor", "leader", "field"}, create: []string{"reception", "field", "field2"}},
+		base.ColDossierEvents:   {see: []string{"reception", "processor", "leader", "field"}},
+		base.ColDossierSequence: {},
 		// Ratings are written only through /api/motcua/ratings and the status page.
-		colRatings:       {see: []string{"reception", "leader"}},
-		colDevices:       {},
-		colServiceGroups: {see: queueReaders},
-		colCounters:      {see: queueReaders},
-		colTickets:       {see: queueReaders},
-		colFieldKits:     {see: []string{"leader"}},
-		colBackupRuns:    {},
-		"users":          {}, // PocketBase's unused default, closed by a migration
+		base.ColRatings:       {see: []string{"reception", "leader"}},
+		base.ColDevices:       {},
+		base.ColServiceGroups: {see: queueReaders},
+		base.ColCounters:      {see: queueReaders},
+		base.ColTickets:       {see: queueReaders},
+		base.ColFieldKits:     {see: []string{"leader"}},
+		backup.ColBackupRuns:  {},
+		"users":               {}, // PocketBase's unused default, closed by a migration
 	}
 	// Every collection of ours is in the table: a new collection without a
 	// row here fails, so its rules are never left untested.
@@ -246,22 +251,22 @@ func TestRulesMatrix(t *testing.T) {
 			id := f.ids[col]
 			t.Run(fmt.Sprintf("%s/%s", col, caller), func(t *testing.T) {
 				// list
-				res := do(f.mux, http.MethodGet, recordsURL+"?perPage=500", token, "")
+				res := testkit.Do(f.mux, http.MethodGet, recordsURL+"?perPage=500", token, "")
 				sees := res.Code == http.StatusOK && strings.Contains(res.Body.String(), `"`+id+`"`)
 				if sees != in(want.see, caller) {
 					t.Errorf("list: sees=%v want %v (status %d)", sees, in(want.see, caller), res.Code)
 				}
 				// view
-				res = do(f.mux, http.MethodGet, recordsURL+"/"+id, token, "")
+				res = testkit.Do(f.mux, http.MethodGet, recordsURL+"/"+id, token, "")
 				if (res.Code == http.StatusOK) != in(want.see, caller) {
 					t.Errorf("view: status %d, want visible=%v", res.Code, in(want.see, caller))
 				}
-				if col != colDossierSequence && col != colBackupRuns && col != "users" && !in(want.see, caller) && res.Code == http.StatusForbidden && caller != "guest" {
+				if col != base.ColDossierSequence && col != backup.ColBackupRuns && col != "users" && !in(want.see, caller) && res.Code == http.StatusForbidden && caller != "guest" {
 					t.Errorf("view: a record the caller may not see must answer 404, got 403")
 				}
 				// create
 				before, _ := f.app.CountRecords(col)
-				res = do(f.mux, http.MethodPost, recordsURL, token, f.createBody(col))
+				res = testkit.Do(f.mux, http.MethodPost, recordsURL, token, f.createBody(col))
 				after, _ := f.app.CountRecords(col)
 				created := res.Code == http.StatusOK && after == before+1
 				if created != in(want.create, caller) {
@@ -278,14 +283,14 @@ func TestRulesMatrix(t *testing.T) {
 				}
 				// update
 				orig, _ := f.app.FindRecordById(col, id)
-				res = do(f.mux, http.MethodPatch, recordsURL+"/"+id, token, updateBodies[col])
+				res = testkit.Do(f.mux, http.MethodPatch, recordsURL+"/"+id, token, updateBodies[col])
 				now, _ := f.app.FindRecordById(col, id)
 				changed := res.Code == http.StatusOK && now.GetString("updated") != orig.GetString("updated")
 				if changed != in(want.update, caller) {
 					t.Errorf("update: status %d, want allowed=%v", res.Code, in(want.update, caller))
 				}
 				// delete
-				res = do(f.mux, http.MethodDelete, recordsURL+"/"+id, token, "")
+				res = testkit.Do(f.mux, http.MethodDelete, recordsURL+"/"+id, token, "")
 				_, err := f.app.FindRecordById(col, id)
 				if (err != nil) != in(want.delete, caller) {
 					t.Errorf("delete: status %d, record gone=%v, want allowed=%v", res.Code, err != nil, in(want.delete, caller))
@@ -299,20 +304,19 @@ func TestRulesMatrix(t *testing.T) {
 // never their role, counter or disabled flag.
 func TestStaffSelfUpdate(t *testing.T) {
 	app := newTestApp(t)
-	defer app.Cleanup()
-	s := makeStaff(t, app, roleReception, "self.update")
-	mux := newMux(t, app)
+	s := testkit.MakeStaff(t, app, base.RoleReception, "self.update")
+	mux := testkit.NewMux(t, app)
 	url := "/api/collections/staff/records/" + s.Record.Id
-	if res := do(mux, http.MethodPatch, url, s.Token, `{"language":"km"}`); res.Code != http.StatusOK {
+	if res := testkit.Do(mux, http.MethodPatch, url, s.Token, `{"language":"km"}`); res.Code != http.StatusOK {
 		t.Fatalf("own language: %d %s", res.Code, res.Body.String())
 	}
 	for _, body := range []string{`{"role":"leader"}`, `{"counter":"9"}`, `{"disabled":true}`, `{"username":"boss"}`} {
-		if res := do(mux, http.MethodPatch, url, s.Token, body); res.Code == http.StatusOK {
+		if res := testkit.Do(mux, http.MethodPatch, url, s.Token, body); res.Code == http.StatusOK {
 			t.Errorf("%s: allowed, want refused", body)
 		}
 	}
-	r, _ := app.FindRecordById(colStaff, s.Record.Id)
-	if r.GetString("role") != roleReception || r.GetString("language") != "km" || r.GetBool("disabled") {
+	r, _ := app.FindRecordById(base.ColStaff, s.Record.Id)
+	if r.GetString("role") != base.RoleReception || r.GetString("language") != "km" || r.GetBool("disabled") {
 		t.Errorf("after updates: role=%q language=%q disabled=%v", r.GetString("role"), r.GetString("language"), r.GetBool("disabled"))
 	}
 }
@@ -320,8 +324,7 @@ func TestStaffSelfUpdate(t *testing.T) {
 // TestInactiveProcedureHiddenFromGuests: guests see only active procedures.
 func TestInactiveProcedureHiddenFromGuests(t *testing.T) {
 	app := newTestApp(t)
-	defer app.Cleanup()
-	recs, err := app.FindRecordsByFilter(colProcedures, "", "", 1, 0)
+	recs, err := app.FindRecordsByFilter(base.ColProcedures, "", "", 1, 0)
 	if err != nil || len(recs) == 0 {
 		t.Fatal("no procedures seeded")
 	}
@@ -329,13 +332,13 @@ func TestInactiveProcedureHiddenFromGuests(t *testing.T) {
 	if err := app.Save(recs[0]); err != nil {
 		t.Fatal(err)
 	}
-	s := makeStaff(t, app, roleReception, "sees.inactive")
-	mux := newMux(t, app)
+	s := testkit.MakeStaff(t, app, base.RoleReception, "sees.inactive")
+	mux := testkit.NewMux(t, app)
 	url := "/api/collections/procedures/records/" + recs[0].Id
-	if res := do(mux, http.MethodGet, url, "", ""); res.Code != http.StatusNotFound {
+	if res := testkit.Do(mux, http.MethodGet, url, "", ""); res.Code != http.StatusNotFound {
 		t.Errorf("guest view of inactive procedure: %d, want 404", res.Code)
 	}
-	if res := do(mux, http.MethodGet, url, s.Token, ""); res.Code != http.StatusOK {
+	if res := testkit.Do(mux, http.MethodGet, url, s.Token, ""); res.Code != http.StatusOK {
 		t.Errorf("staff view of inactive procedure: %d, want 200", res.Code)
 	}
 }

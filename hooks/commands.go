@@ -1,0 +1,20 @@
+package hooks
+
+import (
+	"motcua/hooks/backup"
+	"motcua/hooks/devseed"
+	"motcua/hooks/field"
+	"motcua/hooks/internal/base"
+
+	"github.com/pocketbase/pocketbase"
+	"github.com/spf13/cobra"
+)
+
+// Commands lists motcua's admin subcommands, added to the PocketBase root command.
+func Commands(app *pocketbase.PocketBase) []*cobra.Command {
+	cmds := []*cobra.Command{devseed.SeedCommand(app), field.FieldCommand(app), backup.BackupCommand(app), backup.RestoreCommand(app)}
+	for _, c := range cmds {
+		base.RecordFailure(c)
+	}
+	return cmds
+}

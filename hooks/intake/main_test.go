@@ -1,0 +1,19 @@
+package intake
+
+import (
+	"testing"
+
+	"github.com/pocketbase/pocketbase/tests"
+
+	"motcua/hooks/internal/testkit"
+	"motcua/hooks/public"
+	"motcua/hooks/queue"
+)
+
+func TestMain(m *testing.M) { testkit.Main(m) }
+
+// newTestApp is a real app on a clone of the migrated template with intake
+// registered and what its tests drive over HTTP.
+func newTestApp(t testing.TB) *tests.TestApp {
+	return testkit.NewApp(t, Register, queue.Register, public.Register)
+}

@@ -1,0 +1,82 @@
+package domain
+
+import (
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/sqlitex"
+
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// codeRange is a block of daily sequence numbers one issuer draws from. The
+// centre counter draws from centreRange; a mobile team gets a range of its own
+// (e.g. 5000–5999) reserved before it leaves, so that codes printed offline on
+// its receipts can never collide with the centre's when it syncs back. Codes stay
+// <agency_code>-<yymmdd>-<NNNN> with four digits, so every range lies in 1–9999.
+type CodeRange struct{ From, To int }
+
+// centreRange is the centre's share of each day's numbers: 0001–4999. The rest
+// (5000–9999) is left for mobile teams' reserved ranges.
+var CentreRange = CodeRange{From: 1, To: 4999}
+
+// codeDay is the yymmdd part of a dossier code: the reception date in Vietnam,
+// whatever the PC's clock zone.
+func CodeDay(t time.Time) string { return t.In(base.Zone).Format("060102") }
+
+// formatCode builds a dossier code from its parts.
+func FormatCode(agency, day string, n int) string {
+	return fmt.Sprintf("%s-%s-%04d", agency, day, n)
+}
+
+// codeUpsertSQL takes the next number of a day's sequence in one statement.
+const codeUpsertSQL = `INSERT INTO "` + base.ColDossierSequence + `" ("id", "day", "range_from", "last") VALUES (?, ?, ?, ?)
+	ON CONFLICT ("day", "range_from") DO UPDATE SET "last" = "last" + 1 RETURNING "last"`
+
+// prepareCodeUpsert prepares codeUpsertSQL on the write connection (outside a
+// transaction); allocateCode then runs it without parsing it again.
+func PrepareCodeUpsert(app core.App) (*sql.Stmt, error) {
+	return sqlitex.PrepareWrite(app, codeUpsertSQL)
+}
+
+// allocateCode takes the next number of day's sequence within [from, to] and
+// returns the dossier code. It must run inside the transaction that saves the
+// dossier: the sequence row and the dossier then commit (or roll back)
+// together, so a number is never handed out twice nor for a dossier that was
+// not saved. The increment is one UPSERT … RETURNING statement, so even two
+// transactions on separate connections could not read the same "last".
+// A range that is used up answers a keyed 409 instead of spilling into a range
+// another issuer owns. prep is the statement from prepareCodeUpsert, or nil
+// (a batch request, already inside a transaction) to run the SQL unprepared.
+func AllocateCode(tx core.App, prep *sql.Stmt, agency string, day time.Time, from, to int) (string, error) {
+	if from < 1 || to > 9999 || from > to {
+		return "", fmt.Errorf("allocate dossier code: bad range %d–%d", from, to)
+	}
+	st, err := sqlitex.SQLTxOf(tx)
+	if err != nil {
+		return "", fmt.Errorf("allocate dossier code: %w", err)
+	}
+	d := CodeDay(day)
+	args := []any{core.GenerateDefaultRandomId(), d, from, from}
+	var row *sql.Row
+	if prep != nil {
+		row = st.Stmt(prep).QueryRow(args...)
+	} else {
+		row = st.QueryRow(codeUpsertSQL, args...)
+	}
+	var last int
+	if err := row.Scan(&last); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return "", fmt.Errorf("allocate dossier code: no row returned")
+		}
+		return "", fmt.Errorf("allocate dossier code: %w", err)
+	}
+	if last > to {
+		return "", base.KeyedError(http.StatusConflict, "error.code_range_exhausted")
+	}
+	return FormatCode(agency, d, last), nil
+}

@@ -1,0 +1,20 @@
+package domain
+
+import (
+	"github.com/pocketbase/pocketbase/core"
+
+	"motcua/hooks/internal/base"
+)
+
+// Register binds the rules that hold for records whoever writes them: the
+// office's validation and the caches dropped when office, holidays, kits or
+// procedures change, the procedures' search key, closed_at on dossiers that
+// reach a final status, and the lookup key hidden from callers who may not
+// read it.
+func Register(app core.App) {
+	bindOfficeHooks(app)
+	bindProcedureHooks(app)
+	bindLifecycleHooks(app)
+	bindIntakeCacheHooks(app)
+	app.OnRecordEnrich(base.ColDossiers).BindFunc(hideLookupKey)
+}
