@@ -1,11 +1,9 @@
 package hooks
 
 import (
-	"motcua/hooks/backup"
-	"motcua/hooks/internal/sqlitex"
-
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
@@ -14,9 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"net/http"
-
 	"github.com/pocketbase/dbx"
+
+	"motcua/hooks/backup"
+	"motcua/hooks/internal/sqlitex"
 )
 
 var benchClient = &http.Client{Timeout: 60 * time.Second}

@@ -1,9 +1,6 @@
 package hooks
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/testkit"
-
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +8,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"motcua/hooks/i18n"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/testkit"
 )
 
 // TestBrowserStartPageKhmer: a reception officer signs in, switches to Khmer, sees

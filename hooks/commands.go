@@ -1,13 +1,13 @@
 package hooks
 
 import (
+	"github.com/pocketbase/pocketbase"
+	"github.com/spf13/cobra"
+
 	"motcua/hooks/backup"
 	"motcua/hooks/devseed"
 	"motcua/hooks/field"
 	"motcua/hooks/internal/base"
-
-	"github.com/pocketbase/pocketbase"
-	"github.com/spf13/cobra"
 )
 
 // Commands lists motcua's admin subcommands, added to the PocketBase root command.

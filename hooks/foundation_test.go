@@ -1,11 +1,6 @@
 package hooks
 
 import (
-	"motcua/hooks/devseed"
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-	"motcua/hooks/internal/testkit"
-
 	"bytes"
 	"encoding/json"
 	"net/http"
@@ -15,6 +10,11 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+
+	"motcua/hooks/devseed"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/testkit"
 )
 
 // TestSynchronousFull reads the pragma back through the app's own connections,

@@ -1,9 +1,6 @@
 package hooks
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/testkit"
-
 	"context"
 	"fmt"
 	"log/slog"
@@ -13,6 +10,9 @@ import (
 	"time"
 
 	"github.com/pocketbase/pocketbase/tools/logger"
+
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/testkit"
 )
 
 // flushLogs writes PocketBase's batched request logs now.

@@ -5,6 +5,12 @@
 package hooks
 
 import (
+	"fmt"
+	"net"
+
+	"github.com/pocketbase/pocketbase"
+	"github.com/pocketbase/pocketbase/core"
+
 	"motcua/hooks/backup"
 	"motcua/hooks/field"
 	"motcua/hooks/intake"
@@ -17,12 +23,6 @@ import (
 	"motcua/hooks/reports"
 	"motcua/hooks/search"
 	"motcua/hooks/workflow"
-
-	"fmt"
-	"net"
-
-	"github.com/pocketbase/pocketbase"
-	"github.com/pocketbase/pocketbase/core"
 )
 
 // Options tunes Register for development and tests.

@@ -1,9 +1,6 @@
 package hooks
 
 import (
-	"motcua/hooks/backup"
-	"motcua/hooks/internal/testkit"
-
 	"bytes"
 	"context"
 	"encoding/json"
@@ -18,6 +15,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"motcua/hooks/backup"
+	"motcua/hooks/internal/testkit"
 )
 
 // The fault tests run the real appliance binary, the way an office runs it:

@@ -1,11 +1,6 @@
 package hooks
 
 import (
-	"motcua/hooks/backup"
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-	"motcua/hooks/internal/testkit"
-
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -15,6 +10,11 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
+
+	"motcua/hooks/backup"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/testkit"
 )
 
 // rulesFixture is one app with an account per role and one record in every

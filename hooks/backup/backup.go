@@ -1,8 +1,6 @@
 package backup
 
 import (
-	"motcua/hooks/internal/base"
-
 	"errors"
 	"fmt"
 	"io"
@@ -22,6 +20,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"motcua/hooks/backupfmt"
+	"motcua/hooks/internal/base"
 )
 
 // opErr is a failed backup or restore step with a message key.
@@ -489,7 +488,7 @@ func freeName(target, name string) (string, error) {
 	return "", fmt.Errorf("no free backup name for %s in %s", name, target)
 }
 
-// listBackups returns the dated backup folders in target, newest first.
+// ListBackups returns the dated backup folders in target, newest first.
 func ListBackups(target string) ([]string, error) {
 	entries, err := os.ReadDir(target)
 	if err != nil {

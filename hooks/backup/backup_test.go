@@ -1,9 +1,6 @@
 package backup
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/testkit"
-
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -22,6 +19,8 @@ import (
 	"github.com/pocketbase/pocketbase/tools/filesystem"
 
 	"motcua/hooks/backupfmt"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/testkit"
 )
 
 // addDossiers saves n dossiers straight through the app (no intake hook needed)

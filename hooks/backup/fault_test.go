@@ -1,9 +1,6 @@
 package backup
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/testkit"
-
 	"bytes"
 	"errors"
 	"io"
@@ -15,6 +12,8 @@ import (
 	"testing"
 
 	"motcua/hooks/backupfmt"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/testkit"
 )
 
 // assertNothingLooksGood fails if target holds a backup folder (motcua-* or

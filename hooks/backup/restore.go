@@ -1,8 +1,6 @@
 package backup
 
 import (
-	"motcua/hooks/internal/base"
-
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"motcua/hooks/backupfmt"
+	"motcua/hooks/internal/base"
 )
 
 // restoreResult says what a restore did.

@@ -1,9 +1,6 @@
 package backup
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-
 	"errors"
 	"fmt"
 	"io"
@@ -20,6 +17,8 @@ import (
 
 	"motcua/hooks/backupfmt"
 	"motcua/hooks/i18n"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
 )
 
 const (

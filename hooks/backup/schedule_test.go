@@ -1,10 +1,6 @@
 package backup
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-	"motcua/hooks/internal/testkit"
-
 	"encoding/json"
 	"net/http"
 	"os"
@@ -17,6 +13,9 @@ import (
 
 	"motcua/hooks/backupfmt"
 	"motcua/hooks/i18n"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/testkit"
 )
 
 // TestAutomaticBackupKeepsLatestAndLastN: each automatic backup becomes latest,

@@ -1,10 +1,6 @@
 package devseed
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-	"motcua/hooks/internal/sqlitex"
-
 	"cmp"
 	"database/sql"
 	"errors"
@@ -20,6 +16,9 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"motcua/hooks/calendar"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/sqlitex"
 	"motcua/pb_migrations"
 )
 

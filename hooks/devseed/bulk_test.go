@@ -1,12 +1,6 @@
 package devseed
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-	"motcua/hooks/queue"
-	"motcua/hooks/reports"
-	"motcua/hooks/search"
-
 	"io"
 	"math/rand/v2"
 	"strings"
@@ -16,6 +10,11 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"motcua/hooks/calendar"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/queue"
+	"motcua/hooks/reports"
+	"motcua/hooks/search"
 )
 
 // TestSeedDossiers: the generator writes consistent history: unique codes in

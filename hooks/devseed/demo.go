@@ -1,9 +1,6 @@
 package devseed
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-
 	"crypto/rand"
 	"encoding/json"
 	"errors"
@@ -16,6 +13,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"motcua/hooks/catalog"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
 )
 
 func SeedCommand(app *pocketbase.PocketBase) *cobra.Command {

@@ -1,9 +1,6 @@
 package devseed
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-
 	"cmp"
 	"database/sql"
 	"encoding/json"
@@ -13,6 +10,9 @@ import (
 	"strconv"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
 )
 
 // Queue tickets for the bulk generator. Every in-person dossier taken in at the

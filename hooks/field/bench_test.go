@@ -1,14 +1,14 @@
 package field
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/testkit"
-
 	"context"
 	"net/http"
 	"testing"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/testkit"
 )
 
 // Budgets of the return (issue 6): importing 1,000 dossiers under 5 s, pushing

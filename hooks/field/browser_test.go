@@ -1,10 +1,6 @@
 package field
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-	"motcua/hooks/internal/testkit"
-
 	"encoding/base64"
 	"strings"
 	"testing"
@@ -12,6 +8,9 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"motcua/hooks/i18n"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/testkit"
 )
 
 // TestBrowserFieldReceiptResolvesAtCentre: on a team laptop the banner shows

@@ -1,8 +1,6 @@
 package field
 
 import (
-	"motcua/hooks/internal/base"
-
 	"context"
 	"errors"
 	"fmt"
@@ -16,9 +14,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"motcua/hooks/fieldbundle"
+	"motcua/hooks/internal/base"
 )
 
-// fieldCommand is "motcua field …": the mobile-team tasks at the centre (new,
+// FieldCommand is "motcua field …": the mobile-team tasks at the centre (new,
 // import, retire) and on a team laptop (init, push, export, confirm).
 func FieldCommand(app *pocketbase.PocketBase) *cobra.Command {
 	cmd := &cobra.Command{

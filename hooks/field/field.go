@@ -1,9 +1,6 @@
 package field
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-
 	"fmt"
 	"net/http"
 	"strings"
@@ -11,6 +8,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"motcua/hooks/fieldbundle"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
 	"motcua/hooks/textnorm"
 )
 

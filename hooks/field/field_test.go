@@ -1,10 +1,6 @@
 package field
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-	"motcua/hooks/internal/testkit"
-
 	"bytes"
 	"context"
 	"encoding/json"
@@ -27,6 +23,9 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"motcua/hooks/fieldbundle"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/testkit"
 )
 
 // fieldSite is a team laptop in a test: a field app set up from a kit, its

@@ -1,9 +1,6 @@
 package field
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -17,6 +14,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"motcua/hooks/fieldbundle"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
 	"motcua/hooks/textnorm"
 )
 

@@ -1,9 +1,6 @@
 package field
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-
 	"bytes"
 	"context"
 	"encoding/base64"
@@ -25,6 +22,8 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"motcua/hooks/fieldbundle"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
 )
 
 // The return of a team's dossiers to the centre, by network (push) or on a USB

@@ -1,15 +1,15 @@
 package intake
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/testkit"
-
 	"net/http"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/testkit"
 )
 
 // benchClerks is the number of officers saving at once in the parallel

@@ -1,10 +1,6 @@
 package intake
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-	"motcua/hooks/internal/testkit"
-
 	"encoding/base64"
 	"strings"
 	"testing"
@@ -14,6 +10,9 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"motcua/hooks/i18n"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/testkit"
 )
 
 // TestBrowserIntakeReceiptStatus is the counter's whole flow: a reception

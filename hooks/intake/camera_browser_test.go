@@ -1,9 +1,6 @@
 package intake
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/testkit"
-
 	"bytes"
 	"image"
 	"image/color"
@@ -17,6 +14,8 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 
 	"motcua/hooks/i18n"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/testkit"
 )
 
 // fakeCameraFeed writes an MJPEG file (JPEG frames one after the other, the

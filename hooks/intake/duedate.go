@@ -1,13 +1,13 @@
 package intake
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-
 	"net/http"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
 )
 
 // bindDueDateRoutes serves GET /api/motcua/due-date so the intake form can show

@@ -1,10 +1,6 @@
 package intake
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-	"motcua/hooks/internal/sqlitex"
-
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -16,6 +12,9 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/sqlitex"
 	"motcua/pb_migrations"
 )
 

@@ -1,11 +1,6 @@
 package intake
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-	"motcua/hooks/internal/testkit"
-	"motcua/hooks/search"
-
 	"bytes"
 	"encoding/json"
 	"mime/multipart"
@@ -16,6 +11,11 @@ import (
 	"testing"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/testkit"
+	"motcua/hooks/search"
 )
 
 // doIntakeMultipart posts body as a multipart intake (as the intake page does

@@ -1,10 +1,6 @@
 package intake
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-	"motcua/hooks/internal/sqlitex"
-
 	"database/sql"
 	"fmt"
 	"net/http"
@@ -17,6 +13,9 @@ import (
 
 	"motcua/hooks/catalog"
 	"motcua/hooks/idcard"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/sqlitex"
 	"motcua/hooks/textnorm"
 )
 

@@ -1,15 +1,15 @@
 package intake
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-
 	"fmt"
 	"net/http"
 	"net/url"
 
 	"github.com/pocketbase/pocketbase/core"
 	qrcode "github.com/skip2/go-qrcode"
+
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
 )
 
 // qrModulePixels is the size of one QR module in the served PNG. A negative

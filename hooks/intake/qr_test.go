@@ -1,16 +1,16 @@
 package intake
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-	"motcua/hooks/internal/testkit"
-
 	"bytes"
 	"image"
 	_ "image/png"
 	"net/http"
 	"strings"
 	"testing"
+
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/testkit"
 )
 
 // TestDossierQR: the served PNG decodes to exactly the status URL, with whole

@@ -1,13 +1,13 @@
 package intake
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-	"motcua/hooks/internal/testkit"
-
 	"encoding/json"
 	"net/http"
 	"testing"
+
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/testkit"
 )
 
 // TestIntakeLinksCalledTicket: an intake started from a called queue ticket

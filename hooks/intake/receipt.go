@@ -1,10 +1,6 @@
 package intake
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-	"motcua/hooks/internal/web"
-
 	"bytes"
 	"encoding/base64"
 	"fmt"
@@ -15,6 +11,9 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"motcua/hooks/catalog"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/web"
 )
 
 // The receipt (form 01, Giấy tiếp nhận hồ sơ và hẹn trả kết quả) is an HTML

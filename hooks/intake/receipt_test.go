@@ -1,10 +1,6 @@
 package intake
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-	"motcua/hooks/internal/testkit"
-
 	"encoding/base64"
 	"html"
 	"net/http"
@@ -13,6 +9,9 @@ import (
 	"testing"
 
 	"motcua/hooks/i18n"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/testkit"
 )
 
 // TestReceipt: form 01 comes in two copies with the code, applicant, papers,

@@ -1,9 +1,6 @@
 package public
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/web"
-
 	"fmt"
 	"net/http"
 	"strings"
@@ -11,6 +8,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"motcua/hooks/catalog"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/web"
 	"motcua/hooks/textnorm"
 )
 

@@ -1,10 +1,6 @@
 package public
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-	"motcua/hooks/internal/web"
-
 	"crypto/subtle"
 	"database/sql"
 	"errors"
@@ -22,6 +18,9 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"motcua/hooks/i18n"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/web"
 	"motcua/hooks/textnorm"
 )
 

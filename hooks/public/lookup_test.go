@@ -1,10 +1,6 @@
 package public
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-	"motcua/hooks/internal/testkit"
-
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,6 +9,9 @@ import (
 	"time"
 
 	"motcua/hooks/i18n"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/testkit"
 	"motcua/hooks/textnorm"
 )
 

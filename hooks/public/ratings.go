@@ -1,10 +1,6 @@
 package public
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-	"motcua/hooks/internal/web"
-
 	"errors"
 	"fmt"
 	"net/http"
@@ -14,6 +10,9 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/web"
 	"motcua/pb_migrations"
 )
 

@@ -1,11 +1,6 @@
 package public
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-	"motcua/hooks/internal/testkit"
-	"motcua/hooks/internal/web"
-
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,6 +8,11 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/testkit"
+	"motcua/hooks/internal/web"
 )
 
 func returnedDossier(t testing.TB, app core.App, code, key string) *core.Record {

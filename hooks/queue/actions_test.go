@@ -1,10 +1,6 @@
 package queue
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-	"motcua/hooks/internal/testkit"
-
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -12,6 +8,10 @@ import (
 	"time"
 
 	"github.com/pocketbase/dbx"
+
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/testkit"
 )
 
 // TestCounterActions walks one counter through every action and every refusal:

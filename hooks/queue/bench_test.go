@@ -1,10 +1,6 @@
 package queue
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-	"motcua/hooks/internal/testkit"
-
 	"bufio"
 	"encoding/json"
 	"fmt"
@@ -14,6 +10,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/testkit"
 )
 
 // BenchmarkIssueTicket: POST /api/motcua/queue/tickets from a kiosk, against

@@ -1,9 +1,6 @@
 package queue
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-
 	"fmt"
 	"net/http"
 	"time"
@@ -11,6 +8,9 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/subscriptions"
+
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
 )
 
 // lastCallsShown is how many recent calls the board lists.

@@ -1,10 +1,6 @@
 package queue
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-	"motcua/hooks/internal/testkit"
-
 	"context"
 	"io"
 	"net/http"
@@ -20,6 +16,9 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"motcua/hooks/i18n"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/testkit"
 )
 
 // postJSON posts body to a running server and fails the test unless it answers 200.

@@ -1,10 +1,6 @@
 package queue
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-	"motcua/hooks/internal/sqlitex"
-
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -17,6 +13,9 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"motcua/hooks/i18n"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/sqlitex"
 )
 
 // callNextRequest is the body of POST /api/motcua/queue/call-next.

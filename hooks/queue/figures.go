@@ -1,8 +1,6 @@
 package queue
 
 import (
-	"motcua/hooks/internal/base"
-
 	"fmt"
 	"net/http"
 	"time"
@@ -10,6 +8,8 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"motcua/hooks/internal/base"
 )
 
 // QueueFigure is one day × group × counter row of the queue figures kept for
@@ -29,7 +29,7 @@ type QueueFigure struct {
 	AvgServiceSecs float64 `db:"avg_service" json:"avg_service_seconds"`
 }
 
-// queueFigures sums the tickets issued in [from, to) per day, group letter and
+// QueueFigures sums the tickets issued in [from, to) per day, group letter and
 // counter number, in that order. Waiting time counts every called ticket;
 // service time only the finished ones (done or transferred).
 func QueueFigures(app core.App, from, to time.Time) ([]QueueFigure, error) {

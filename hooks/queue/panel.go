@@ -1,13 +1,12 @@
 package queue
 
 import (
-	"motcua/hooks/internal/base"
-
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 
 	"motcua/hooks/calendar"
+	"motcua/hooks/internal/base"
 )
 
 // queuePanel is today's queue figures per day, group and counter.

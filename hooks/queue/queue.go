@@ -1,11 +1,6 @@
 package queue
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-	"motcua/hooks/internal/sqlitex"
-	"motcua/hooks/internal/web"
-
 	"fmt"
 	"math"
 	"net/http"
@@ -17,6 +12,10 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"motcua/hooks/calendar"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/sqlitex"
+	"motcua/hooks/internal/web"
 )
 
 // priorityReasons are the people a priority ticket is for.

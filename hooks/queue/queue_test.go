@@ -1,10 +1,6 @@
 package queue
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-	"motcua/hooks/internal/testkit"
-
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -16,6 +12,10 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/testkit"
 )
 
 func TestIssueTicketNumbersAheadAndEstimate(t *testing.T) {

@@ -1,10 +1,6 @@
 package reports
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-	"motcua/hooks/internal/web"
-
 	"fmt"
 	"html"
 	"math"
@@ -17,6 +13,9 @@ import (
 
 	"motcua/hooks/calendar"
 	"motcua/hooks/i18n"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/web"
 )
 
 // The leaders' dashboard: today's intake and returns, overdue and due-soon

@@ -1,10 +1,6 @@
 package reports
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-	"motcua/hooks/internal/testkit"
-
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -15,6 +11,9 @@ import (
 	"github.com/pocketbase/dbx"
 
 	"motcua/hooks/i18n"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/testkit"
 )
 
 // TestDashboardFigures: today's intake and returns, overdue and due soon, and

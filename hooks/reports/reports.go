@@ -1,9 +1,6 @@
 package reports
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-
 	"fmt"
 	"net/http"
 	"regexp"
@@ -15,6 +12,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"motcua/hooks/calendar"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
 	"motcua/hooks/textnorm"
 )
 

@@ -1,10 +1,6 @@
 package reports
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-	"motcua/hooks/internal/testkit"
-
 	"bytes"
 	"encoding/json"
 	"net/http"
@@ -15,6 +11,10 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/xuri/excelize/v2"
+
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/testkit"
 )
 
 // reportFixture builds March 2026 with every column known; see the comments by

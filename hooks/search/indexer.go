@@ -1,15 +1,15 @@
 package search
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/sqlitex"
-
 	"context"
 	"fmt"
 	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/sqlitex"
 )
 
 // New dossiers wait in motcua_search_pending until the indexer moves them into

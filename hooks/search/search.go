@@ -1,8 +1,6 @@
 package search
 
 import (
-	"motcua/hooks/internal/base"
-
 	"fmt"
 	"net/http"
 	"regexp"
@@ -14,6 +12,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"motcua/hooks/internal/base"
 	"motcua/hooks/textnorm"
 )
 
@@ -33,7 +32,7 @@ const searchPageSize = 50
 // who gets that many hits adds a word.
 const searchNameSortCap = 1000
 
-// reCode is what a typed dossier code (or its start) looks like: the agency
+// ReCode is what a typed dossier code (or its start) looks like: the agency
 // code's dotted groups, then "-yymmdd…".
 var ReCode = regexp.MustCompile(`^[0-9A-Za-z]+(\.[0-9A-Za-z]+)+-[0-9-]*$`)
 

@@ -1,10 +1,6 @@
 package search
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-	"motcua/hooks/internal/testkit"
-
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -12,6 +8,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/testkit"
 )
 
 func searchAs(t *testing.T, mux http.Handler, token, q, extra string) (int, SearchResult, string) {

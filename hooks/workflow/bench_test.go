@@ -1,10 +1,6 @@
 package workflow
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-	"motcua/hooks/internal/testkit"
-
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -12,6 +8,10 @@ import (
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/testkit"
 )
 
 // workflowBenchDossiers is the size of the database the budgets are stated for.

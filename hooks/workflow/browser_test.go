@@ -1,9 +1,6 @@
 package workflow
 
 import (
-	"motcua/hooks/internal/domain"
-	"motcua/hooks/internal/testkit"
-
 	"context"
 	"encoding/json"
 	"fmt"
@@ -16,6 +13,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"motcua/hooks/i18n"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/testkit"
 )
 
 // browserSignIn signs in on the start page as username, after signing out.

@@ -1,13 +1,13 @@
 package workflow
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-	"motcua/hooks/internal/testkit"
-
 	"net/http"
 	"testing"
 	"time"
+
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/testkit"
 )
 
 // TestSupplementClock: received Monday, supplement requested Tuesday, papers

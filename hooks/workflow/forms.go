@@ -1,10 +1,6 @@
 package workflow
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-	"motcua/hooks/internal/web"
-
 	"bytes"
 	"fmt"
 	"net/http"
@@ -14,6 +10,9 @@ import (
 
 	"motcua/hooks/calendar"
 	"motcua/hooks/i18n"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/web"
 )
 
 // Printable forms 02–06 are HTML fragments rendered here, on the server, from

@@ -1,9 +1,6 @@
 package workflow
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-
 	"bytes"
 	"encoding/csv"
 	"fmt"
@@ -16,6 +13,8 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"motcua/hooks/i18n"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
 )
 
 // The tracking ledger (form 07, sổ theo dõi hồ sơ): every dossier received in a

@@ -1,10 +1,6 @@
 package workflow
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-	"motcua/hooks/internal/testkit"
-
 	"encoding/json"
 	"net/http"
 	"sort"
@@ -13,6 +9,9 @@ import (
 	"time"
 
 	"motcua/hooks/i18n"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/testkit"
 )
 
 // act runs one action as caller and fails the test unless it succeeds.

@@ -1,10 +1,6 @@
 package workflow
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-	"motcua/hooks/internal/sqlitex"
-
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +13,9 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/sqlitex"
 	"motcua/hooks/textnorm"
 )
 

@@ -1,9 +1,6 @@
 package workflow
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-
 	"fmt"
 	"net/http"
 	"slices"
@@ -14,6 +11,8 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"motcua/hooks/calendar"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
 )
 
 // worklistLimit caps a work list: a commune office has tens of open dossiers a

@@ -8,7 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 )
 
-// untilTerminate is a context cancelled when the app terminates.
+// UntilTerminate is a context cancelled when the app terminates.
 func UntilTerminate(app core.App) context.Context {
 	ctx, cancel := context.WithCancel(context.Background())
 	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
@@ -18,7 +18,7 @@ func UntilTerminate(app core.App) context.Context {
 	return ctx
 }
 
-// runEvery runs fn at once and then every period, in a goroutine, until ctx is
+// RunEvery runs fn at once and then every period, in a goroutine, until ctx is
 // done or the app is no longer bootstrapped (its database closed). A panic in
 // fn is logged and the next turn runs: the database closing under a turn at
 // shutdown must not take the process down, nor one bad turn the server.

@@ -16,7 +16,7 @@ var exitCode atomic.Int32
 // ExitCode is 1 when a motcua command failed, for main to pass to os.Exit.
 func ExitCode() int { return int(exitCode.Load()) }
 
-// recordFailure wraps c and its subcommands so a failure sets the exit code.
+// RecordFailure wraps c and its subcommands so a failure sets the exit code.
 func RecordFailure(c *cobra.Command) {
 	for _, sub := range c.Commands() {
 		RecordFailure(sub)
@@ -34,7 +34,7 @@ func RecordFailure(c *cobra.Command) {
 	}
 }
 
-// cliError prints a keyed error (a backup/restore step, or an API error of the
+// CLIError prints a keyed error (a backup/restore step, or an API error of the
 // field commands) in Vietnamese and English with its key, for the IT person.
 func CLIError(err error) error {
 	var ae *router.ApiError

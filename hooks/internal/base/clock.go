@@ -2,14 +2,15 @@ package base
 
 import (
 	"fmt"
-	"motcua/hooks/calendar"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"motcua/hooks/calendar"
 )
 
-// zone is the office's time zone for every date shown or computed, whatever the
+// Zone is the office's time zone for every date shown or computed, whatever the
 // PC's clock setting says.
 var Zone = mustZone("Asia/Ho_Chi_Minh")
 
@@ -21,7 +22,7 @@ func mustZone(name string) *time.Location {
 	return loc
 }
 
-// nowStoreKey holds an optional func() time.Time in the app store, so tests can
+// NowStoreKey holds an optional func() time.Time in the app store, so tests can
 // set the office clock per app; production uses time.Now.
 const NowStoreKey = "motcua.now"
 
@@ -38,7 +39,7 @@ func DateTime(t time.Time) types.DateTime {
 	return v
 }
 
-// dbTime is t as PocketBase stores dates, so string comparison in SQL orders
+// DBTime is t as PocketBase stores dates, so string comparison in SQL orders
 // instants correctly.
 func DBTime(t time.Time) string { return DateTime(t).String() }
 

@@ -10,20 +10,20 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 )
 
-// lockFileName is the file in pb_data that a serving appliance holds an
+// LockFileName is the file in pb_data that a serving appliance holds an
 // exclusive OS lock on. The OS drops the lock when the process ends, even by
 // kill -9 or a power cut, so a stale file never blocks a restore.
 const LockFileName = "motcua.lock"
 
 const dataLockStoreKey = "motcua.datalock"
 
-// errDataLocked says another process (a running server) holds pb_data.
+// ErrDataLocked says another process (a running server) holds pb_data.
 var ErrDataLocked = errors.New("pb_data is in use by a running motcua server")
 
-// dataLock is an exclusive lock on a pb_data folder.
+// DataLock is an exclusive lock on a pb_data folder.
 type DataLock struct{ f *os.File }
 
-// lockDataDir takes the exclusive lock on dataDir without waiting: errDataLocked
+// LockDataDir takes the exclusive lock on dataDir without waiting: errDataLocked
 // when a server holds it. The file's content is the holder's pid, for a person
 // looking; only serve writes it, so a refused restore leaves pb_data as it was.
 func LockDataDir(dataDir string) (*DataLock, error) {

@@ -5,14 +5,13 @@ import (
 	"net/http"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
-
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"motcua/hooks/i18n"
 )
 
-// keyedError is an API error that carries a message key and its text in
+// KeyedError is an API error that carries a message key and its text in
 // Vietnamese and Khmer (and English), so every client can show it in the
 // reader's language without a lookup of its own.
 func KeyedError(status int, key string, args ...any) *router.ApiError {
@@ -28,7 +27,7 @@ func KeyedError(status int, key string, args ...any) *router.ApiError {
 	}
 }
 
-// fieldError is the translated error of one form field, in the shape PocketBase
+// FieldError is the translated error of one form field, in the shape PocketBase
 // uses for its own validation errors ({code, message}) plus the Khmer text.
 type FieldError struct {
 	Code      string `json:"code"`
@@ -36,7 +35,7 @@ type FieldError struct {
 	MessageKM string `json:"message_km"`
 }
 
-// fieldErrors is a 400 answer with one keyed error per bad field.
+// FieldErrors is a 400 answer with one keyed error per bad field.
 func FieldErrors(fields map[string]string) *router.ApiError {
 	data := make(map[string]any, len(fields))
 	for f, key := range fields {
@@ -55,7 +54,7 @@ var validationKeys = map[string]string{
 	"validation_missing_rel_records": "error.value_not_found",
 }
 
-// keyedValidation turns PocketBase's own field validation errors (a name over
+// KeyedValidation turns PocketBase's own field validation errors (a name over
 // its length, a relation to a record that does not exist) into keyed errors in
 // Vietnamese and Khmer, the shape every other field error has; anything else is
 // returned as it is.
@@ -93,7 +92,7 @@ const (
 	RoleField     = "field"
 )
 
-// requireStaff lets through a signed-in staff account with one of roles (any role
+// RequireStaff lets through a signed-in staff account with one of roles (any role
 // when none are given) and superusers; guests get 401 and other roles 403, both
 // with a message key.
 func RequireStaff(roles ...string) func(*core.RequestEvent) error {

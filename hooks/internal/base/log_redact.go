@@ -10,10 +10,10 @@ import (
 // key of the public status page (/tra-cuu/<code>?k=<key>) and file tokens.
 var secretParamRe = regexp.MustCompile(`([?&](?:k|key|lookup_key|token)=)[^&#\s"']*`)
 
-// redactedValue replaces a secret in a log line.
+// RedactedValue replaces a secret in a log line.
 const RedactedValue = "[redacted]"
 
-// redactSecrets removes lookup keys and tokens from a URL or log message.
+// RedactSecrets removes lookup keys and tokens from a URL or log message.
 func RedactSecrets(s string) string {
 	return secretParamRe.ReplaceAllString(s, "${1}"+RedactedValue)
 }

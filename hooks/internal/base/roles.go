@@ -4,7 +4,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 )
 
-// roleOf is the workflow role of an authenticated caller; a superuser acts as a
+// RoleOf is the workflow role of an authenticated caller; a superuser acts as a
 // leader.
 func RoleOf(auth *core.Record) string {
 	if auth == nil {

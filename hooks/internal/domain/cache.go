@@ -1,12 +1,12 @@
 package domain
 
 import (
-	"motcua/hooks/internal/base"
-
 	"fmt"
 	"sync"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"motcua/hooks/internal/base"
 )
 
 const intakeCacheStoreKey = "motcua.intake_cache"
@@ -40,7 +40,7 @@ func dropIntakeCache(e *core.RecordEvent) error {
 	return e.Next()
 }
 
-// cachedProcedure is the procedures record with this id (shared: read it, never
+// CachedProcedure is the procedures record with this id (shared: read it, never
 // change it).
 func CachedProcedure(app core.App, id string) (*core.Record, error) {
 	c := intakeCacheOf(app)
@@ -62,7 +62,7 @@ func CachedProcedure(app core.App, id string) (*core.Record, error) {
 	return p, nil
 }
 
-// cachedIssuer is the office's agency code and this PC's issuer. A field kit
+// CachedIssuer is the office's agency code and this PC's issuer. A field kit
 // without its site of the day is not cached: the keyed refusal is rebuilt each
 // time until the site is set.
 func CachedIssuer(app core.App) (string, Issuer, error) {

@@ -1,9 +1,6 @@
 package domain
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/sqlitex"
-
 	"database/sql"
 	"errors"
 	"fmt"
@@ -11,24 +8,27 @@ import (
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/sqlitex"
 )
 
-// codeRange is a block of daily sequence numbers one issuer draws from. The
+// CodeRange is a block of daily sequence numbers one issuer draws from. The
 // centre counter draws from centreRange; a mobile team gets a range of its own
 // (e.g. 5000–5999) reserved before it leaves, so that codes printed offline on
 // its receipts can never collide with the centre's when it syncs back. Codes stay
 // <agency_code>-<yymmdd>-<NNNN> with four digits, so every range lies in 1–9999.
 type CodeRange struct{ From, To int }
 
-// centreRange is the centre's share of each day's numbers: 0001–4999. The rest
+// CentreRange is the centre's share of each day's numbers: 0001–4999. The rest
 // (5000–9999) is left for mobile teams' reserved ranges.
 var CentreRange = CodeRange{From: 1, To: 4999}
 
-// codeDay is the yymmdd part of a dossier code: the reception date in Vietnam,
+// CodeDay is the yymmdd part of a dossier code: the reception date in Vietnam,
 // whatever the PC's clock zone.
 func CodeDay(t time.Time) string { return t.In(base.Zone).Format("060102") }
 
-// formatCode builds a dossier code from its parts.
+// FormatCode builds a dossier code from its parts.
 func FormatCode(agency, day string, n int) string {
 	return fmt.Sprintf("%s-%s-%04d", agency, day, n)
 }
@@ -37,13 +37,13 @@ func FormatCode(agency, day string, n int) string {
 const codeUpsertSQL = `INSERT INTO "` + base.ColDossierSequence + `" ("id", "day", "range_from", "last") VALUES (?, ?, ?, ?)
 	ON CONFLICT ("day", "range_from") DO UPDATE SET "last" = "last" + 1 RETURNING "last"`
 
-// prepareCodeUpsert prepares codeUpsertSQL on the write connection (outside a
+// PrepareCodeUpsert prepares codeUpsertSQL on the write connection (outside a
 // transaction); allocateCode then runs it without parsing it again.
 func PrepareCodeUpsert(app core.App) (*sql.Stmt, error) {
 	return sqlitex.PrepareWrite(app, codeUpsertSQL)
 }
 
-// allocateCode takes the next number of day's sequence within [from, to] and
+// AllocateCode takes the next number of day's sequence within [from, to] and
 // returns the dossier code. It must run inside the transaction that saves the
 // dossier: the sequence row and the dossier then commit (or roll back)
 // together, so a number is never handed out twice nor for a dossier that was

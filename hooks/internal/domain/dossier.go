@@ -1,14 +1,14 @@
 package domain
 
 import (
-	"motcua/hooks/internal/base"
-
 	"fmt"
 	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"motcua/hooks/internal/base"
 )
 
 // Dossier statuses (dossiers.status), with the national portal's numbers in
@@ -84,7 +84,7 @@ type Event struct {
 	At       time.Time // zero means now
 }
 
-// appendEvent writes one dossier_events row. Call it with the transaction app in
+// AppendEvent writes one dossier_events row. Call it with the transaction app in
 // which the dossier itself changes, so the log and the dossier never disagree.
 func AppendEvent(tx core.App, d *Dossier, ev Event) (*core.Record, error) {
 	r, err := NewEventRecord(tx, d, ev)
@@ -97,7 +97,7 @@ func AppendEvent(tx core.App, d *Dossier, ev Event) (*core.Record, error) {
 	return r, nil
 }
 
-// newEventRecord builds (without saving) the dossier_events row of ev.
+// NewEventRecord builds (without saving) the dossier_events row of ev.
 func NewEventRecord(app core.App, d *Dossier, ev Event) (*core.Record, error) {
 	col, err := app.FindCachedCollectionByNameOrId(base.ColDossierEvents)
 	if err != nil {

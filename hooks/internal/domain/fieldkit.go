@@ -1,8 +1,6 @@
 package domain
 
 import (
-	"motcua/hooks/internal/base"
-
 	"fmt"
 	"net/http"
 
@@ -10,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"motcua/hooks/fieldbundle"
+	"motcua/hooks/internal/base"
 )
 
 // Dossier sync states on the laptop (dossiers.sync_state). At the centre the
@@ -62,7 +61,7 @@ func FindIssuedKit(app core.App, id string) (*FieldKit, error) {
 	return &FieldKit{r}, nil
 }
 
-// issuer says who takes a dossier in: the centre counter, or a team in the field.
+// Issuer says who takes a dossier in: the centre counter, or a team in the field.
 type Issuer struct {
 	CodeRange
 	Station  string
@@ -88,7 +87,7 @@ func intakeIssuer(app core.App) (Issuer, error) {
 	return Issuer{CodeRange: kit.Range(), Station: kit.Team(), Location: kit.Location(), KitID: kit.Id, Field: true}, nil
 }
 
-// apply writes the issuer's server fields on a dossier being taken in, over
+// Apply writes the issuer's server fields on a dossier being taken in, over
 // whatever the client sent for them.
 func (iss Issuer) Apply(r *core.Record, auth *core.Record) {
 	r.Set("station", iss.Station)

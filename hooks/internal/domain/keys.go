@@ -1,8 +1,6 @@
 package domain
 
 import (
-	"motcua/hooks/internal/base"
-
 	"crypto/rand"
 	"fmt"
 	"math/big"
@@ -10,6 +8,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"motcua/hooks/internal/base"
 	"motcua/hooks/textnorm"
 )
 
@@ -20,7 +19,7 @@ const (
 	EventReceive    = "receive"
 )
 
-// dossierSearchKey is the accent-folded text staff search finds a dossier by.
+// DossierSearchKey is the accent-folded text staff search finds a dossier by.
 func DossierSearchKey(r *core.Record) string {
 	return textnorm.Fold(strings.Join([]string{
 		r.GetString("code"), r.GetString("applicant_name"), r.GetString("applicant_id_number"),
@@ -35,7 +34,7 @@ const lookupAlphabet = "23456789abcdefghjkmnpqrstuvwxyz"
 // lookupKeyLen gives 12 × log2(31) ≈ 59 random bits, well above the 40 asked.
 const lookupKeyLen = 12
 
-// newLookupKey draws the secret that, with the code, opens the public status
+// NewLookupKey draws the secret that, with the code, opens the public status
 // page. It comes from crypto/rand: the code is guessable, the key must not be.
 func NewLookupKey() (string, error) {
 	b := make([]byte, lookupKeyLen)
@@ -65,7 +64,7 @@ func hideLookupKey(e *core.RecordEnrichEvent) error {
 	return e.Next()
 }
 
-// mayReadLookupKey reports whether auth may see dossiers' lookup keys.
+// MayReadLookupKey reports whether auth may see dossiers' lookup keys.
 func MayReadLookupKey(auth *core.Record) bool {
 	if auth == nil {
 		return false
@@ -76,7 +75,7 @@ func MayReadLookupKey(auth *core.Record) bool {
 	return auth.Collection().Name == base.ColStaff && lookupKeyReaders[auth.GetString("role")]
 }
 
-// seedSearchKey is the accent-folded text staff search looks in, exactly as
+// SeedSearchKey is the accent-folded text staff search looks in, exactly as
 // the intake's dossierSearchKey builds it (code, name, ID number, old ID,
 // phone; generated dossiers have no old ID).
 func SeedSearchKey(code, name, id, phone string) string {

@@ -1,10 +1,10 @@
 package domain
 
 import (
-	"motcua/hooks/internal/base"
-
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"motcua/hooks/internal/base"
 )
 
 // closedStatuses are the final statuses: a dossier in one of them has closed_at.

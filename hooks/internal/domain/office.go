@@ -1,8 +1,6 @@
 package domain
 
 import (
-	"motcua/hooks/internal/base"
-
 	"errors"
 	"fmt"
 	"net/http"
@@ -11,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"motcua/hooks/calendar"
+	"motcua/hooks/internal/base"
 )
 
 const CalendarStoreKey = "motcua.calendar"
@@ -47,7 +46,7 @@ func (o *Office) Week() (calendar.Week, error) {
 	return calendar.ParseWeek([]byte(o.GetString("sessions")))
 }
 
-// loadCalendar builds the working calendar from the office record and the enabled
+// LoadCalendar builds the working calendar from the office record and the enabled
 // holidays. It is cached in the app store and dropped whenever either changes.
 func LoadCalendar(app core.App) (*calendar.Calendar, error) {
 	if c, ok := app.Store().Get(CalendarStoreKey).(*calendar.Calendar); ok && c != nil {
@@ -124,7 +123,7 @@ func bindOfficeHooks(app core.App) {
 	}
 }
 
-// dueAt computes the appointment for a dossier received at with the given
+// DueAt computes the appointment for a dossier received at with the given
 // processing time, from the office calendar.
 func DueAt(app core.App, at time.Time, hours int) (time.Time, error) {
 	cal, err := LoadCalendar(app)

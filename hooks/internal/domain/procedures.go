@@ -1,13 +1,12 @@
 package domain
 
 import (
-	"motcua/hooks/internal/base"
-
 	"encoding/json"
 
 	"github.com/pocketbase/pocketbase/core"
 
 	"motcua/hooks/catalog"
+	"motcua/hooks/internal/base"
 	"motcua/hooks/textnorm"
 )
 

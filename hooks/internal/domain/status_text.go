@@ -1,15 +1,15 @@
 package domain
 
 import (
-	"motcua/hooks/internal/base"
-
 	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+
+	"motcua/hooks/internal/base"
 )
 
-// lastMissingPapers returns the papers asked for by the latest supplement request.
+// LastMissingPapers returns the papers asked for by the latest supplement request.
 func LastMissingPapers(app core.App, dossierID string) []string {
 	recs, err := app.FindRecordsByFilter(base.ColDossierEvents, "dossier = {:id} && action = {:a}", "-at,-created", 1, 0,
 		dbx.Params{"id": dossierID, "a": ActionRequestSupplement})
@@ -23,7 +23,7 @@ func LastMissingPapers(app core.App, dossierID string) []string {
 	return data.MissingPapers
 }
 
-// timeText formats an instant on the office's wall clock, "09:00 13/03/2026";
+// TimeText formats an instant on the office's wall clock, "09:00 13/03/2026";
 // empty for a zero time.
 func TimeText(t time.Time) string {
 	if t.IsZero() {

@@ -1,13 +1,13 @@
 package domain
 
 import (
-	"motcua/hooks/internal/base"
-
 	"fmt"
 	"strconv"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"motcua/hooks/internal/base"
 )
 
 // Ticket statuses (tickets.status).
@@ -38,11 +38,11 @@ func FindTicket(app core.App, id string) (*Ticket, error) {
 	return &Ticket{r}, nil
 }
 
-// queueDay is the office's civil date of t as "2006-01-02": ticket numbers
+// QueueDay is the office's civil date of t as "2006-01-02": ticket numbers
 // restart every day per group, on the Vietnamese calendar whatever the PC says.
 func QueueDay(t time.Time) string { return t.In(base.Zone).Format(time.DateOnly) }
 
-// ticketCode is the printed code: the group letter and the number, three
+// TicketCode is the printed code: the group letter and the number, three
 // digits at least ("A007", "B1024"). The bulk generator writes the same.
 func TicketCode(letter string, n int) string {
 	s := strconv.Itoa(n)

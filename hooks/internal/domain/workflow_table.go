@@ -1,8 +1,9 @@
 package domain
 
 import (
-	"motcua/hooks/internal/base"
 	"slices"
+
+	"motcua/hooks/internal/base"
 )
 
 // Workflow actions: the path segment of POST /api/motcua/dossiers/{id}/actions/{action}.
@@ -31,7 +32,7 @@ type Transition struct {
 	Required []string `json:"required"`
 }
 
-// clockRunning are the statuses in which the processing clock runs: work lists
+// ClockRunning are the statuses in which the processing clock runs: work lists
 // judge these against due_at. A supplement request and unpaid fees pause it.
 var ClockRunning = []string{StatusReceived, StatusProcessing}
 
@@ -75,7 +76,7 @@ var Transitions = []Transition{
 	{ActionStop, []string{base.RoleLeader}, open, StatusStopped, []string{"reason"}},
 }
 
-// findTransition returns the table row of an action.
+// FindTransition returns the table row of an action.
 func FindTransition(action string) (Transition, bool) {
 	for _, tr := range Transitions {
 		if tr.Action == action {

@@ -1,14 +1,14 @@
 package sqlitex
 
 import (
-	"motcua/hooks/internal/base"
-
 	"context"
 	"database/sql"
 	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+
+	"motcua/hooks/internal/base"
 )
 
 // Background WAL checkpoints. SQLite copies the write-ahead log back into the

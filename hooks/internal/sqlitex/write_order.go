@@ -16,7 +16,7 @@ import (
 // number of clerks ahead. Blocked channel senders are served first in, first out.
 var writeQueue = make(chan struct{}, 1)
 
-// inWriteOrder runs fn in a transaction once every earlier counter action
+// InWriteOrder runs fn in a transaction once every earlier counter action
 // (intake, queue calls and tickets, workflow actions) has finished. Inside a
 // transaction already (a batch request holds the writer) it runs fn there.
 func InWriteOrder(ctx context.Context, app core.App, fn func(tx core.App) error) error {
@@ -58,7 +58,7 @@ type groupCommit struct {
 	commits int // transactions committed or failed (tests read it)
 }
 
-// inGroupCommit runs fn in a write transaction shared with the other intakes
+// InGroupCommit runs fn in a write transaction shared with the other intakes
 // waiting at the same moment (see above), in arrival order with every other
 // write. fn must leave nothing behind in memory that a rollback of its
 // savepoint would make untrue, and must not call inWriteOrder.

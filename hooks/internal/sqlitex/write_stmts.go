@@ -40,7 +40,7 @@ func writeDB(app core.App) (*sql.DB, error) {
 	return db.DB(), nil
 }
 
-// prepareWrite returns query prepared for the write connection, preparing it on
+// PrepareWrite returns query prepared for the write connection, preparing it on
 // first use. It must be called outside a transaction: preparing takes the one
 // write connection, which an open transaction holds.
 func PrepareWrite(app core.App, query string) (*sql.Stmt, error) {
@@ -71,7 +71,7 @@ func PrepareWrite(app core.App, query string) (*sql.Stmt, error) {
 	return s, nil
 }
 
-// sqlTxOf is the database/sql transaction behind a transaction app.
+// SQLTxOf is the database/sql transaction behind a transaction app.
 func SQLTxOf(tx core.App) (*sql.Tx, error) {
 	b, ok := tx.NonconcurrentDB().(*dbx.Tx)
 	if !ok {
@@ -95,7 +95,7 @@ type recordInsert struct {
 	columns []string
 }
 
-// prepareRecordInsert prepares the INSERT of every column of col. The SQL text
+// PrepareRecordInsert prepares the INSERT of every column of col. The SQL text
 // follows the collection's fields, so a changed schema gets a new statement.
 func PrepareRecordInsert(app core.App, col *core.Collection) (*recordInsert, error) {
 	cols := make([]string, len(col.Fields))
@@ -113,7 +113,7 @@ func PrepareRecordInsert(app core.App, col *core.Collection) (*recordInsert, err
 	return &recordInsert{stmt: s, columns: cols}, nil
 }
 
-// insert writes a new record with the prepared statement inside tx. It fills
+// Insert writes a new record with the prepared statement inside tx. It fills
 // what PocketBase's save would (an id if none, here a sortableID; the
 // created/updated stamps) and then exports the values exactly as PocketBase does (DBExport), so
 // the row is the same as app.Save would write. It runs no validation and no
@@ -144,7 +144,7 @@ func (ins *recordInsert) Insert(tx core.App, st *sql.Tx, r *core.Record) error {
 	return nil
 }
 
-// announceCreated runs PocketBase's after-create hooks for records written with
+// AnnounceCreated runs PocketBase's after-create hooks for records written with
 // prepared statements once their transaction has committed, so realtime
 // subscribers (the admin UI, staff pages) hear of them as of any other record.
 func AnnounceCreated(app core.App, records ...*core.Record) {

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// percentile returns the p-th percentile (0–100) of ds.
+// Percentile returns the p-th percentile (0–100) of ds.
 func Percentile(ds []time.Duration, p float64) time.Duration {
 	if len(ds) == 0 {
 		return 0
@@ -17,7 +17,7 @@ func Percentile(ds []time.Duration, p float64) time.Duration {
 	return s[i]
 }
 
-// reportLatencies adds p50 and p99 in milliseconds to a benchmark's output.
+// ReportLatencies adds p50 and p99 in milliseconds to a benchmark's output.
 func ReportLatencies(b *testing.B, ds []time.Duration) {
 	b.ReportMetric(float64(Percentile(ds, 50).Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(Percentile(ds, 99).Microseconds())/1000, "p99-ms")

@@ -1,17 +1,17 @@
 package testkit
 
 import (
-	"motcua/hooks/internal/sqlitex"
-
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/pocketbase/dbx"
+
+	"motcua/hooks/internal/sqlitex"
 )
 
-// openData opens a pb_data's data.db the way the server does.
+// OpenData opens a pb_data's data.db the way the server does.
 func OpenData(t testing.TB, dataDir string) *dbx.DB {
 	t.Helper()
 	db, err := sqlitex.DBConnect(filepath.Join(dataDir, "data.db"))
@@ -45,7 +45,7 @@ func IntegrityOK(t testing.TB, db dbx.Builder) {
 	}
 }
 
-// assertNoRestoreLeftovers fails if a refused restore left a staging or aside
+// AssertNoRestoreLeftovers fails if a refused restore left a staging or aside
 // folder beside pb_data.
 func AssertNoRestoreLeftovers(t testing.TB, dataDir string) {
 	t.Helper()

@@ -1,13 +1,13 @@
 package testkit
 
 import (
-	"motcua/hooks/internal/base"
-
 	"testing"
 	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+
+	"motcua/hooks/internal/base"
 )
 
 // local is a wall-clock time at the office.
@@ -15,7 +15,7 @@ func LocalTime(y int, m time.Month, d, h, min int) time.Time {
 	return time.Date(y, m, d, h, min, 0, 0, base.Zone)
 }
 
-// mkDossier saves a dossier straight into the app, as the intake and workflow
+// MkDossier saves a dossier straight into the app, as the intake and workflow
 // would have left it, without depending on those branches.
 func MkDossier(t testing.TB, app core.App, fields map[string]any) *core.Record {
 	t.Helper()
@@ -37,7 +37,7 @@ func MkDossier(t testing.TB, app core.App, fields map[string]any) *core.Record {
 	return r
 }
 
-// setRaw changes a column the record API would not let a test set (file names,
+// SetRaw changes a column the record API would not let a test set (file names,
 // autodates) with a bound UPDATE.
 func SetRaw(t testing.TB, app core.App, table, id, column string, value any) {
 	t.Helper()

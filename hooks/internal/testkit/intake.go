@@ -1,9 +1,6 @@
 package testkit
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -16,9 +13,12 @@ import (
 	gzqr "github.com/makiuchi-d/gozxing/qrcode"
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
 )
 
-// procByCode returns the seeded procedure with the given national code.
+// ProcByCode returns the seeded procedure with the given national code.
 func ProcByCode(t testing.TB, app core.App, code string) *core.Record {
 	t.Helper()
 	r, err := app.FindFirstRecordByFilter(base.ColProcedures, "code = {:c}", dbx.Params{"c": code})
@@ -28,7 +28,7 @@ func ProcByCode(t testing.TB, app core.App, code string) *core.Record {
 	return r
 }
 
-// intakeBody is a valid intake for birth registration (1.001193), whose three
+// IntakeBody is a valid intake for birth registration (1.001193), whose three
 // required papers are ticked; over is merged on top.
 func IntakeBody(procID string, over map[string]any) string {
 	b := map[string]any{
@@ -57,7 +57,7 @@ func IntakeBody(procID string, over map[string]any) string {
 	return string(out)
 }
 
-// apiErr is PocketBase's error body with our keyed data.
+// APIErr is PocketBase's error body with our keyed data.
 type APIErr struct {
 	Status int            `json:"status"`
 	Data   map[string]any `json:"data"`
@@ -72,7 +72,7 @@ func DecodeErr(t *testing.T, res *httptest.ResponseRecorder) APIErr {
 	return e
 }
 
-// intakeOne takes a birth-registration dossier in through the API with token
+// IntakeOne takes a birth-registration dossier in through the API with token
 // and returns it as stored.
 func IntakeOne(t testing.TB, app core.App, mux http.Handler, token string) *domain.Dossier {
 	t.Helper()
@@ -90,7 +90,7 @@ func IntakeOne(t testing.TB, app core.App, mux http.Handler, token string) *doma
 	return d
 }
 
-// decodeQR reads the text of a QR code PNG the way a phone would.
+// DecodeQR reads the text of a QR code PNG the way a phone would.
 func DecodeQR(t testing.TB, png []byte) string {
 	t.Helper()
 	img, _, err := image.Decode(bytes.NewReader(png))

@@ -1,9 +1,6 @@
 package testkit
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -11,9 +8,12 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
 )
 
-// openAllDay makes every day a working day from 00:00 to 24:00 with no
+// OpenAllDay makes every day a working day from 00:00 to 24:00 with no
 // holidays, so queue tests do not depend on the hour or the date they run at.
 func OpenAllDay(t testing.TB, app core.App) {
 	t.Helper()
@@ -24,7 +24,7 @@ func OpenAllDay(t testing.TB, app core.App) {
 	app.Store().Remove(domain.CalendarStoreKey)
 }
 
-// setSessions gives every weekday the same sessions (a JSON list of pairs).
+// SetSessions gives every weekday the same sessions (a JSON list of pairs).
 func SetSessions(t testing.TB, app core.App, day string) {
 	t.Helper()
 	o, err := domain.FindOffice(app)
@@ -41,7 +41,7 @@ func SetSessions(t testing.TB, app core.App, day string) {
 	}
 }
 
-// groupID returns the seeded service group with the letter.
+// GroupID returns the seeded service group with the letter.
 func GroupID(t testing.TB, app core.App, letter string) string {
 	t.Helper()
 	r, err := app.FindFirstRecordByFilter(base.ColServiceGroups, "letter = {:l}", dbx.Params{"l": letter})
@@ -51,7 +51,7 @@ func GroupID(t testing.TB, app core.App, letter string) string {
 	return r.Id
 }
 
-// makeCounter creates an active counter serving the groups with these letters.
+// MakeCounter creates an active counter serving the groups with these letters.
 func MakeCounter(t testing.TB, app core.App, number int, letters ...string) *core.Record {
 	t.Helper()
 	col, err := app.FindCollectionByNameOrId(base.ColCounters)
@@ -70,7 +70,7 @@ func MakeCounter(t testing.TB, app core.App, number int, letters ...string) *cor
 	return r
 }
 
-// makeDevice creates a lobby device account and returns it with a token.
+// MakeDevice creates a lobby device account and returns it with a token.
 func MakeDevice(t testing.TB, app core.App, kind, username string) Staff {
 	t.Helper()
 	col, err := app.FindCollectionByNameOrId(base.ColDevices)
@@ -92,7 +92,7 @@ func MakeDevice(t testing.TB, app core.App, kind, username string) Staff {
 	return Staff{Record: r, Token: token}
 }
 
-// issued is what POST /api/motcua/queue/tickets answers.
+// Issued is what POST /api/motcua/queue/tickets answers.
 type Issued struct {
 	ID       string `json:"id"`
 	Code     string `json:"code"`
@@ -122,7 +122,7 @@ func IssueTicket(t testing.TB, mux http.Handler, token, group string, priority b
 	return out
 }
 
-// errKey reads data.key of a keyed API error.
+// ErrKey reads data.key of a keyed API error.
 func ErrKey(body []byte) string {
 	var e struct {
 		Data struct {

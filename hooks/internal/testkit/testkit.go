@@ -2,22 +2,21 @@ package testkit
 
 import (
 	"fmt"
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-	"motcua/hooks/internal/sqlitex"
-	"motcua/hooks/internal/web"
-	"os"
-	"sync"
-
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/sqlitex"
+	"motcua/hooks/internal/web"
 	_ "motcua/pb_migrations"
 )
 
@@ -113,7 +112,7 @@ type Staff struct {
 	Token  string
 }
 
-// makeStaff creates a staff account with the given role.
+// MakeStaff creates a staff account with the given role.
 func MakeStaff(t testing.TB, app core.App, role, username string) Staff {
 	t.Helper()
 	col, err := app.FindCollectionByNameOrId(base.ColStaff)
@@ -138,7 +137,7 @@ func MakeStaff(t testing.TB, app core.App, role, username string) Staff {
 	return Staff{Record: r, Token: token}
 }
 
-// superuserToken creates a superuser and returns its token.
+// SuperuserToken creates a superuser and returns its token.
 func SuperuserToken(t testing.TB, app core.App) string {
 	t.Helper()
 	col, err := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
@@ -158,7 +157,7 @@ func SuperuserToken(t testing.TB, app core.App) string {
 	return token
 }
 
-// startServer serves app over real HTTP on a loopback port, as "motcua serve"
+// StartServer serves app over real HTTP on a loopback port, as "motcua serve"
 // would (every route and hook bound through OnServe), for browser tests.
 func StartServer(t testing.TB, app core.App) string {
 	t.Helper()
@@ -167,7 +166,7 @@ func StartServer(t testing.TB, app core.App) string {
 	return srv.URL
 }
 
-// newMux builds the app's HTTP handler with every route bound through OnServe.
+// NewMux builds the app's HTTP handler with every route bound through OnServe.
 func NewMux(t testing.TB, app core.App) http.Handler {
 	t.Helper()
 	r, err := apis.NewRouter(app)
@@ -190,7 +189,7 @@ func NewMux(t testing.TB, app core.App) http.Handler {
 	return mux
 }
 
-// do sends one request to mux with an optional token and JSON body and returns
+// Do sends one request to mux with an optional token and JSON body and returns
 // the recorded response.
 func Do(mux http.Handler, method, url, token, body string) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(method, url, strings.NewReader(body))
@@ -205,7 +204,7 @@ func Do(mux http.Handler, method, url, token, body string) *httptest.ResponseRec
 	return rec
 }
 
-// doForm posts an HTML form (application/x-www-form-urlencoded) to mux.
+// DoForm posts an HTML form (application/x-www-form-urlencoded) to mux.
 func DoForm(mux http.Handler, url, form string) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(http.MethodPost, url, strings.NewReader(form))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -219,7 +218,7 @@ func HTTPRequest(method, url string) *http.Request {
 	return httptest.NewRequest(method, url, nil)
 }
 
-// serve runs one request through mux.
+// Serve runs one request through mux.
 func Serve(mux http.Handler, req *http.Request) *httptest.ResponseRecorder {
 	rec := httptest.NewRecorder()
 	mux.ServeHTTP(rec, req)

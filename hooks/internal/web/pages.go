@@ -1,9 +1,6 @@
 package web
 
 import (
-	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
-
 	"bytes"
 	"embed"
 	"fmt"
@@ -15,6 +12,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"motcua/hooks/i18n"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
 )
 
 //go:embed templates/*.html
@@ -31,7 +30,7 @@ var Templates = template.Must(template.New("").Funcs(template.FuncMap{
 
 const langCookie = "lang"
 
-// requestLang picks the reader's language: ?lang= (remembered in a cookie for a
+// RequestLang picks the reader's language: ?lang= (remembered in a cookie for a
 // year), else the cookie, else Vietnamese.
 func RequestLang(e *core.RequestEvent) string {
 	if l := e.Request.URL.Query().Get("lang"); l != "" {
@@ -45,7 +44,7 @@ func RequestLang(e *core.RequestEvent) string {
 	return i18n.Default
 }
 
-// page is the data every server-rendered page gets.
+// Page is the data every server-rendered page gets.
 type Page struct {
 	Lang      string
 	Title     string
@@ -65,7 +64,7 @@ func NewPage(e *core.RequestEvent, titleKey string) Page {
 	return Page{Lang: lang, Title: i18n.T(lang, titleKey), LangQuery: rest, Office: domain.OfficeViewOf(e.App)}
 }
 
-// render executes a page template into a buffer first, so a template error gives a
+// Render executes a page template into a buffer first, so a template error gives a
 // clean 500 instead of half a page.
 func Render(e *core.RequestEvent, status int, name string, data any) error {
 	var buf bytes.Buffer
@@ -79,7 +78,7 @@ func Render(e *core.RequestEvent, status int, name string, data any) error {
 	return err
 }
 
-// processingText says a processing time in working days ("3 ngày làm việc",
+// ProcessingText says a processing time in working days ("3 ngày làm việc",
 // "Trong ngày" for same-day procedures, halves as "0,5").
 func ProcessingText(lang string, hours int) string {
 	if hours <= 0 {
@@ -93,7 +92,7 @@ func ProcessingText(lang string, hours int) string {
 	return i18n.T(lang, "catalogue.working_days", "n", days)
 }
 
-// feeText formats a fee in đồng with Vietnamese digit grouping.
+// FeeText formats a fee in đồng with Vietnamese digit grouping.
 func FeeText(lang string, fee int, noteVI, noteKM string) string {
 	note := noteVI
 	if lang == "km" && noteKM != "" {
