@@ -141,7 +141,7 @@ func TestSeedDossiers(t *testing.T) {
 	var code string
 	err = app.RunInTransaction(func(tx core.App) error {
 		var err error
-		code, err = domain.AllocateCode(tx, nil, "000.00.00.H00", time.Now(), domain.CentreRange.From, domain.CentreRange.To)
+		code, err = domain.AllocateCodeTx(tx, "000.00.00.H00", time.Now(), domain.CentreRange.From, domain.CentreRange.To)
 		return err
 	})
 	if err != nil {

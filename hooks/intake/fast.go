@@ -112,27 +112,25 @@ func fastIntake(e *core.RequestEvent) (bool, error) {
 	}
 
 	var ev *core.Record
-	err = sqlitex.InGroupCommit(e.Request.Context(), e.App, func(tx core.App) error {
-		st, err := sqlitex.SQLTxOf(tx)
+	err = sqlitex.InGroupCommit(e.Request.Context(), e.App, func(w sqlitex.Writer) error {
+		code, err := domain.AllocateCode(w, plan.code, plan.agency, plan.now, plan.iss.From, plan.iss.To)
 		if err != nil {
 			return err
 		}
-		if err := plan.assignCode(tx, r); err != nil {
+		plan.setCode(r, code)
+		if err := ins.Insert(w, r); err != nil {
 			return err
 		}
-		if err := ins.Insert(tx, st, r); err != nil {
+		if ev, err = domain.NewEventRecord(e.App, &domain.Dossier{Record: r}, plan.receiveEvent(r, e.Auth)); err != nil {
 			return err
 		}
-		if ev, err = domain.NewEventRecord(tx, &domain.Dossier{Record: r}, plan.receiveEvent(r, e.Auth)); err != nil {
-			return err
-		}
-		return evIns.Insert(tx, st, ev)
+		return evIns.Insert(w, ev)
 	})
 	if err != nil {
 		r.MarkAsNew()
 		return true, err
 	}
-	sqlitex.AnnounceCreated(e.App, r, ev)
+	sqlitex.AnnounceCreated(e.Request.Context(), e.App, r, ev)
 	if err := apis.EnrichRecord(e, r); err != nil {
 		return true, fmt.Errorf("intake: enrich: %w", err)
 	}

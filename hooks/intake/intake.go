@@ -85,14 +85,16 @@ func onIntake(e *core.RecordRequestEvent) error {
 	}
 	r := e.Record
 	return sqlitex.InWriteOrder(e.Request.Context(), e.App, func(tx core.App) error {
-		if err := plan.assignCode(tx, r); err != nil {
+		code, err := domain.AllocateCodeTx(tx, plan.agency, plan.now, plan.iss.From, plan.iss.To)
+		if err != nil {
 			return err
 		}
+		plan.setCode(r, code)
 		e.App = tx
 		if err := e.Next(); err != nil {
 			return base.KeyedValidation(err)
 		}
-		_, err := domain.AppendEvent(tx, &domain.Dossier{Record: r}, plan.receiveEvent(r, e.Auth))
+		_, err = domain.AppendEvent(tx, &domain.Dossier{Record: r}, plan.receiveEvent(r, e.Auth))
 		return err
 	})
 }
@@ -103,7 +105,7 @@ type intakePlan struct {
 	due    time.Time
 	agency string
 	iss    domain.Issuer
-	code   *sql.Stmt // the prepared code UPSERT; nil inside a batch transaction
+	code   *sql.Stmt // the prepared code UPSERT (fast path); nil inside a batch transaction
 }
 
 // prepareIntake checks and normalises what the officer sent (r holds the
@@ -158,16 +160,11 @@ func prepareIntake(app core.App, auth, r *core.Record, body map[string]any) (*in
 	return plan, nil
 }
 
-// assignCode takes the dossier's code inside the intake transaction and sets
-// it with the search text that includes it.
-func (p *intakePlan) assignCode(tx core.App, r *core.Record) error {
-	code, err := domain.AllocateCode(tx, p.code, p.agency, p.now, p.iss.From, p.iss.To)
-	if err != nil {
-		return err
-	}
+// setCode sets the dossier's code, allocated inside the intake transaction,
+// with the search text that includes it.
+func (p *intakePlan) setCode(r *core.Record, code string) {
 	r.Set("code", code)
 	r.Set("search", domain.DossierSearchKey(r))
-	return nil
 }
 
 // receiveEvent is the "receive" row of the handoff log for r.

@@ -1,6 +1,7 @@
 package intake
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 
 	"motcua/hooks/internal/base"
 	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/sqlitex"
 	"motcua/hooks/internal/testkit"
 )
 
@@ -309,13 +311,19 @@ func TestAllocateCodeRanges(t *testing.T) {
 	next := func(from, to int) (string, error) {
 		var code string
 		calls++
-		p := prep // every other call unprepared, as in a batch request: both must agree
+		// Every other call through a PocketBase transaction, as in a batch
+		// request; the others prepared, in a group commit: both must agree.
 		if calls%2 == 0 {
-			p = nil
+			err := app.RunInTransaction(func(tx core.App) error {
+				var err error
+				code, err = domain.AllocateCodeTx(tx, "000.00.07.H60", day, from, to)
+				return err
+			})
+			return code, err
 		}
-		err := app.RunInTransaction(func(tx core.App) error {
+		err := sqlitex.InGroupCommit(context.Background(), app, func(w sqlitex.Writer) error {
 			var err error
-			code, err = domain.AllocateCode(tx, p, "000.00.07.H60", day, from, to)
+			code, err = domain.AllocateCode(w, prep, "000.00.07.H60", day, from, to)
 			return err
 		})
 		return code, err

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"motcua/hooks/internal/base"
@@ -50,26 +51,39 @@ func PrepareCodeUpsert(app core.App) (*sql.Stmt, error) {
 // not saved. The increment is one UPSERT … RETURNING statement, so even two
 // transactions on separate connections could not read the same "last".
 // A range that is used up answers a keyed 409 instead of spilling into a range
-// another issuer owns. prep is the statement from prepareCodeUpsert, or nil
-// (a batch request, already inside a transaction) to run the SQL unprepared.
-func AllocateCode(tx core.App, prep *sql.Stmt, agency string, day time.Time, from, to int) (string, error) {
+// another issuer owns. prep is the statement from PrepareCodeUpsert; w the
+// group commit's writer (the intake fast path).
+func AllocateCode(w sqlitex.Writer, prep *sql.Stmt, agency string, day time.Time, from, to int) (string, error) {
+	return allocateCode(agency, day, from, to, func(args []any) (int, error) {
+		var last int
+		err := w.QueryRow(prep, args...).Scan(&last)
+		return last, err
+	})
+}
+
+// AllocateCodeTx is AllocateCode inside a PocketBase transaction (intake
+// through PocketBase's record create, a batch request).
+func AllocateCodeTx(tx core.App, agency string, day time.Time, from, to int) (string, error) {
+	return allocateCode(agency, day, from, to, func(args []any) (int, error) {
+		var last int
+		err := tx.NonconcurrentDB().NewQuery(codeUpsertQuery).Bind(dbx.Params{
+			"id": args[0], "day": args[1], "from": args[2], "last": args[3],
+		}).Row(&last)
+		return last, err
+	})
+}
+
+// codeUpsertQuery is codeUpsertSQL with dbx's named parameters.
+const codeUpsertQuery = `INSERT INTO "` + base.ColDossierSequence + `" ("id", "day", "range_from", "last") VALUES ({:id}, {:day}, {:from}, {:last})
+	ON CONFLICT ("day", "range_from") DO UPDATE SET "last" = "last" + 1 RETURNING "last"`
+
+func allocateCode(agency string, day time.Time, from, to int, next func(args []any) (int, error)) (string, error) {
 	if from < 1 || to > 9999 || from > to {
 		return "", fmt.Errorf("allocate dossier code: bad range %d–%d", from, to)
 	}
-	st, err := sqlitex.SQLTxOf(tx)
-	if err != nil {
-		return "", fmt.Errorf("allocate dossier code: %w", err)
-	}
 	d := CodeDay(day)
-	args := []any{core.GenerateDefaultRandomId(), d, from, from}
-	var row *sql.Row
-	if prep != nil {
-		row = st.Stmt(prep).QueryRow(args...)
-	} else {
-		row = st.QueryRow(codeUpsertSQL, args...)
-	}
-	var last int
-	if err := row.Scan(&last); err != nil {
+	last, err := next([]any{core.GenerateDefaultRandomId(), d, from, from})
+	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return "", fmt.Errorf("allocate dossier code: no row returned")
 		}

@@ -2,31 +2,40 @@ package sqlitex
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sync"
 
 	"github.com/pocketbase/pocketbase/core"
 )
 
-// writeQueue lets one of our write transactions through at a time, in arrival
-// order. It does not replace the transaction (which alone makes a code, its
-// dossier and its event atomic): database/sql hands SQLite's single write
-// connection to a waiter chosen at random, so with ten clerks saving at once
-// some waited many turns. Queueing them first bounds each clerk's wait by the
-// number of clerks ahead. Blocked channel senders are served first in, first out.
-var writeQueue = make(chan struct{}, 1)
+// The write queue lets one of our write transactions through at a time, in
+// arrival order. It does not replace the transaction (which alone makes a
+// code, its dossier and its event atomic): database/sql hands SQLite's single
+// write connection to a waiter chosen at random, so with ten clerks saving at
+// once some waited many turns. Queueing them first bounds each clerk's wait by
+// the number of clerks ahead. Blocked channel senders are served first in,
+// first out. There is one queue per app (per database), kept in its store.
+const writeQueueStoreKey = "motcua.write_queue"
+
+// writeQueueOf is app's write queue.
+func writeQueueOf(app core.App) chan struct{} {
+	q, _ := app.Store().GetOrSet(writeQueueStoreKey, func() any { return make(chan struct{}, 1) }).(chan struct{})
+	return q
+}
 
 // InWriteOrder runs fn in a transaction once every earlier counter action
 // (intake, queue calls and tickets, workflow actions) has finished. Inside a
 // transaction already (a batch request holds the writer) it runs fn there.
 func InWriteOrder(ctx context.Context, app core.App, fn func(tx core.App) error) error {
 	if !app.IsTransactional() {
+		q := writeQueueOf(app)
 		select {
-		case writeQueue <- struct{}{}:
+		case q <- struct{}{}:
 		case <-ctx.Done():
 			return fmt.Errorf("wait for the writer: %w", ctx.Err())
 		}
-		defer func() { <-writeQueue }()
+		defer func() { <-q }()
 	}
 	return app.RunInTransaction(fn)
 }
@@ -47,8 +56,26 @@ const groupCommitStoreKey = "motcua.group_commit"
 // uploads at the same instant fit in it with room to spare.
 const groupCommitMax = 32
 
+// Writer runs SQL inside a group-commit transaction, and nothing else. A job
+// gets no app: a record saved through PocketBase inside a savepoint that is
+// later rolled back would still have its after-commit hooks fired (realtime
+// would broadcast a dossier that was never saved), so jobs write with prepared
+// statements and their records are announced by the caller once the commit has
+// returned (AnnounceCreated).
+type Writer struct{ tx *sql.Tx }
+
+// Exec runs a prepared statement (from PrepareWrite) in the transaction.
+func (w Writer) Exec(s *sql.Stmt, args ...any) (sql.Result, error) {
+	return w.tx.Stmt(s).Exec(args...)
+}
+
+// QueryRow runs a prepared statement that returns one row.
+func (w Writer) QueryRow(s *sql.Stmt, args ...any) *sql.Row {
+	return w.tx.Stmt(s).QueryRow(args...)
+}
+
 type groupJob struct {
-	fn   func(tx core.App) error
+	fn   func(w Writer) error
 	done chan error // buffered: the committer never waits for the clerk
 }
 
@@ -60,16 +87,20 @@ type groupCommit struct {
 
 // InGroupCommit runs fn in a write transaction shared with the other intakes
 // waiting at the same moment (see above), in arrival order with every other
-// write. fn must leave nothing behind in memory that a rollback of its
-// savepoint would make untrue, and must not call inWriteOrder.
-func InGroupCommit(ctx context.Context, app core.App, fn func(tx core.App) error) error {
+// write. fn writes through w only, must leave nothing behind in memory that a
+// rollback of its savepoint would make untrue, and must not wait for the
+// writer itself. It is refused inside a PocketBase transaction (a batch
+// request), where the caller takes PocketBase's path.
+func InGroupCommit(ctx context.Context, app core.App, fn func(w Writer) error) error {
 	if app.IsTransactional() {
-		return fn(app)
+		return fmt.Errorf("group commit: called inside a transaction")
 	}
+	db, err := writeDB(app)
+	if err != nil {
+		return fmt.Errorf("group commit: %w", err)
+	}
+	q := writeQueueOf(app)
 	g, _ := app.Store().GetOrSet(groupCommitStoreKey, func() any { return &groupCommit{} }).(*groupCommit)
-	if g == nil {
-		return InWriteOrder(ctx, app, fn)
-	}
 	j := &groupJob{fn: fn, done: make(chan error, 1)}
 	g.mu.Lock()
 	g.pending = append(g.pending, j)
@@ -78,7 +109,7 @@ func InGroupCommit(ctx context.Context, app core.App, fn func(tx core.App) error
 		select {
 		case err := <-j.done:
 			return err
-		case writeQueue <- struct{}{}:
+		case q <- struct{}{}:
 			// The writer is ours: commit whatever is waiting (our own job, unless
 			// an earlier leader already took it: then its answer is on j.done).
 			g.mu.Lock()
@@ -90,9 +121,9 @@ func InGroupCommit(ctx context.Context, app core.App, fn func(tx core.App) error
 			}
 			g.mu.Unlock()
 			func() {
-				defer func() { <-writeQueue }() // even if a job panics
+				defer func() { <-q }() // even if a job panics
 				if len(batch) > 0 {
-					commitGroup(app, batch)
+					commitGroup(db, batch)
 				}
 			}()
 		case <-ctx.Done():
@@ -110,14 +141,19 @@ func InGroupCommit(ctx context.Context, app core.App, fn func(tx core.App) error
 	}
 }
 
-// commitGroup runs each job in its own savepoint of one transaction and
-// answers every job once the transaction has committed (or failed).
-func commitGroup(app core.App, batch []*groupJob) {
+// commitGroup runs each job in its own savepoint of one transaction on the
+// write connection and answers every job once the transaction has committed
+// (or failed).
+func commitGroup(db *sql.DB, batch []*groupJob) {
 	answered := false
+	var tx *sql.Tx
 	defer func() {
-		// A job that panics rolls the transaction back (dbx does); every clerk
-		// of the group gets an error instead of waiting forever.
+		// A job that panics rolls the transaction back; every clerk of the
+		// group gets an error instead of waiting forever.
 		if r := recover(); r != nil && !answered {
+			if tx != nil {
+				_ = tx.Rollback()
+			}
 			err := fmt.Errorf("intake transaction: panic: %v", r)
 			for _, j := range batch {
 				j.done <- err
@@ -125,26 +161,35 @@ func commitGroup(app core.App, batch []*groupJob) {
 		}
 	}()
 	errs := make([]error, len(batch))
-	err := app.RunInTransaction(func(tx core.App) error {
-		st, err := SQLTxOf(tx)
-		if err != nil {
-			return err
+	err := func() error {
+		var err error
+		// Not the clerk's context: the group's commit must not be cut short by
+		// one clerk who gave up.
+		if tx, err = db.BeginTx(context.Background(), nil); err != nil {
+			return fmt.Errorf("begin: %w", err)
 		}
+		w := Writer{tx: tx}
 		for i, j := range batch {
-			if _, err := st.Exec("SAVEPOINT motcua_job"); err != nil {
+			if _, err := tx.Exec("SAVEPOINT motcua_job"); err != nil {
 				return fmt.Errorf("savepoint: %w", err)
 			}
-			if errs[i] = j.fn(tx); errs[i] != nil {
-				if _, err := st.Exec("ROLLBACK TO motcua_job"); err != nil {
+			if errs[i] = j.fn(w); errs[i] != nil {
+				if _, err := tx.Exec("ROLLBACK TO motcua_job"); err != nil {
 					return fmt.Errorf("rollback to savepoint: %w", err)
 				}
 			}
-			if _, err := st.Exec("RELEASE motcua_job"); err != nil {
+			if _, err := tx.Exec("RELEASE motcua_job"); err != nil {
 				return fmt.Errorf("release savepoint: %w", err)
 			}
 		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("commit: %w", err)
+		}
 		return nil
-	})
+	}()
+	if err != nil && tx != nil {
+		_ = tx.Rollback() // a no-op after a commit
+	}
 	answered = true
 	for i, j := range batch {
 		if err != nil {

@@ -20,16 +20,19 @@ func TestGroupCommit(t *testing.T) {
 	app := newTestApp(t)
 	g, _ := app.Store().GetOrSet(groupCommitStoreKey, func() any { return &groupCommit{} }).(*groupCommit)
 	pendingLen := func() int { g.mu.Lock(); defer g.mu.Unlock(); return len(g.pending) }
-	seqRow := func(day string) func(tx core.App) error {
-		return func(tx core.App) error {
-			_, err := tx.DB().NewQuery("INSERT INTO dossier_sequences (id, day, range_from, last) VALUES ({:id}, {:day}, 1, 1)").
-				Bind(dbx.Params{"id": core.GenerateDefaultRandomId(), "day": day}).Execute()
+	ins, err := PrepareWrite(app, "INSERT INTO dossier_sequences (id, day, range_from, last) VALUES (?, ?, 1, 1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seqRow := func(day string) func(w Writer) error {
+		return func(w Writer) error {
+			_, err := w.Exec(ins, core.GenerateDefaultRandomId(), day)
 			return err
 		}
 	}
 	failAfterWrite := errors.New("refused after writing")
 
-	writeQueue <- struct{}{} // hold the writer while the jobs line up
+	writeQueueOf(app) <- struct{}{} // hold the writer while the jobs line up
 	const n = 8
 	errs := make([]error, n)
 	var wg sync.WaitGroup
@@ -40,8 +43,8 @@ func TestGroupCommit(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			day := fmt.Sprintf("9901%02d", i)
-			errs[i] = InGroupCommit(context.Background(), app, func(tx core.App) error {
-				if err := seqRow(day)(tx); err != nil {
+			errs[i] = InGroupCommit(context.Background(), app, func(w Writer) error {
+				if err := seqRow(day)(w); err != nil {
 					return err
 				}
 				if i%2 == 1 {
@@ -67,7 +70,7 @@ func TestGroupCommit(t *testing.T) {
 			t.Fatal("the cancelled job was not withdrawn")
 		}
 	}
-	<-writeQueue
+	<-writeQueueOf(app)
 	wg.Wait()
 
 	for i, err := range errs {
@@ -94,8 +97,12 @@ func TestGroupCommit(t *testing.T) {
 // (nothing written) and leaves the writer free for the next save.
 func TestGroupCommitPanic(t *testing.T) {
 	app := newTestApp(t)
-	err := InGroupCommit(context.Background(), app, func(tx core.App) error {
-		if _, err := tx.DB().NewQuery("INSERT INTO dossier_sequences (id, day, range_from, last) VALUES ('panicseq0000001', '990201', 1, 1)").Execute(); err != nil {
+	ins, err := PrepareWrite(app, "INSERT INTO dossier_sequences (id, day, range_from, last) VALUES ('panicseq0000001', '990201', 1, 1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = InGroupCommit(context.Background(), app, func(w Writer) error {
+		if _, err := w.Exec(ins); err != nil {
 			return err
 		}
 		panic("boom")

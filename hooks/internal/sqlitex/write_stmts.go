@@ -1,6 +1,7 @@
 package sqlitex
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -71,33 +72,17 @@ func PrepareWrite(app core.App, query string) (*sql.Stmt, error) {
 	return s, nil
 }
 
-// SQLTxOf is the database/sql transaction behind a transaction app.
-func SQLTxOf(tx core.App) (*sql.Tx, error) {
-	b, ok := tx.NonconcurrentDB().(*dbx.Tx)
-	if !ok {
-		return nil, errors.New("prepared writes: not inside a transaction")
-	}
-	ex, ok := b.Builder.(interface{ Executor() dbx.Executor })
-	if !ok {
-		return nil, errors.New("prepared writes: unexpected transaction builder")
-	}
-	t, ok := ex.Executor().(*sql.Tx)
-	if !ok {
-		return nil, errors.New("prepared writes: unexpected transaction executor")
-	}
-	return t, nil
-}
-
-// recordInsert is a prepared INSERT of a collection's records: the statement
+// RecordInsert is a prepared INSERT of a collection's records: the statement
 // and the column order its arguments follow.
-type recordInsert struct {
+type RecordInsert struct {
+	app     core.App // outside any transaction: it exports values, never writes
 	stmt    *sql.Stmt
 	columns []string
 }
 
 // PrepareRecordInsert prepares the INSERT of every column of col. The SQL text
 // follows the collection's fields, so a changed schema gets a new statement.
-func PrepareRecordInsert(app core.App, col *core.Collection) (*recordInsert, error) {
+func PrepareRecordInsert(app core.App, col *core.Collection) (*RecordInsert, error) {
 	cols := make([]string, len(col.Fields))
 	quoted := make([]string, len(col.Fields))
 	for i, f := range col.Fields {
@@ -110,16 +95,16 @@ func PrepareRecordInsert(app core.App, col *core.Collection) (*recordInsert, err
 	if err != nil {
 		return nil, err
 	}
-	return &recordInsert{stmt: s, columns: cols}, nil
+	return &RecordInsert{app: app, stmt: s, columns: cols}, nil
 }
 
-// Insert writes a new record with the prepared statement inside tx. It fills
+// Insert writes a new record with the prepared statement through w. It fills
 // what PocketBase's save would (an id if none, here a sortableID; the
-// created/updated stamps) and then exports the values exactly as PocketBase does (DBExport), so
-// the row is the same as app.Save would write. It runs no validation and no
-// hooks: the caller validates first and announces the record after the commit
-// (announceCreated).
-func (ins *recordInsert) Insert(tx core.App, st *sql.Tx, r *core.Record) error {
+// created/updated stamps) and then exports the values exactly as PocketBase
+// does (DBExport), so the row is the same as app.Save would write. It runs no
+// validation and no hooks: the caller validates first and announces the record
+// after the commit (AnnounceCreated).
+func (ins *RecordInsert) Insert(w Writer, r *core.Record) error {
 	if r.Id == "" {
 		r.Id = sortableID(time.Now())
 	}
@@ -129,7 +114,7 @@ func (ins *recordInsert) Insert(tx core.App, st *sql.Tx, r *core.Record) error {
 			r.SetRaw(a.Name, now)
 		}
 	}
-	data, err := r.DBExport(tx)
+	data, err := r.DBExport(ins.app)
 	if err != nil {
 		return fmt.Errorf("export %s: %w", r.Collection().Name, err)
 	}
@@ -137,7 +122,7 @@ func (ins *recordInsert) Insert(tx core.App, st *sql.Tx, r *core.Record) error {
 	for i, c := range ins.columns {
 		args[i] = data[c]
 	}
-	if _, err := st.Stmt(ins.stmt).Exec(args...); err != nil {
+	if _, err := w.Exec(ins.stmt, args...); err != nil {
 		return fmt.Errorf("insert %s: %w", r.Collection().Name, err)
 	}
 	r.MarkAsNotNew()
@@ -147,9 +132,11 @@ func (ins *recordInsert) Insert(tx core.App, st *sql.Tx, r *core.Record) error {
 // AnnounceCreated runs PocketBase's after-create hooks for records written with
 // prepared statements once their transaction has committed, so realtime
 // subscribers (the admin UI, staff pages) hear of them as of any other record.
-func AnnounceCreated(app core.App, records ...*core.Record) {
+// ctx is the request's: the hooks see the same context a stock create gives
+// them.
+func AnnounceCreated(ctx context.Context, app core.App, records ...*core.Record) {
 	for _, r := range records {
-		ev := &core.ModelEvent{App: app, Type: core.ModelEventTypeCreate}
+		ev := &core.ModelEvent{App: app, Context: ctx, Type: core.ModelEventTypeCreate}
 		ev.Model = r
 		if err := app.OnModelAfterCreateSuccess().Trigger(ev); err != nil {
 			app.Logger().Warn("after-create hooks", "collection", r.Collection().Name, "id", r.Id, "error", err)
