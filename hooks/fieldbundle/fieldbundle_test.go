@@ -82,7 +82,7 @@ func TestForeignAndKind(t *testing.T) {
 	if a, err := ReadAck(ack, "kita", secretA); err != nil || a.KitID != "kita" {
 		t.Errorf("ack: %v %v", a, err)
 	}
-	newer := bytes.Replace(sampleBundle(t), []byte("BUNDLE 1\n"), []byte("BUNDLE 2\n"), 1)
+	newer := bytes.Replace(sampleBundle(t), []byte("BUNDLE 1\n"), []byte("BUNDLE 3\n"), 1)
 	if _, err := ReadBundle(newer, secrets); KeyOf(err) != KeyVersion {
 		t.Errorf("newer version: %v", err)
 	}
