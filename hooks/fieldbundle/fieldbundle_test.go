@@ -2,7 +2,6 @@ package fieldbundle
 
 import (
 	"bytes"
-	"errors"
 	"testing"
 	"time"
 )
@@ -19,7 +18,7 @@ func secrets(id string) ([]byte, error) {
 	case "kitb":
 		return secretB, nil
 	}
-	return nil, errors.New("unknown kit")
+	return nil, errUnknown
 }
 
 func sampleBundle(t testing.TB) []byte {

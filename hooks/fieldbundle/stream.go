@@ -211,12 +211,12 @@ func ReceiveBundle(r io.Reader, opt ReceiveOptions) (bf *BundleFile, err error) 
 	if opt.MaxDossiers <= 0 {
 		opt.MaxDossiers = DefaultMaxDossiers
 	}
-	capped := newCapReader(r, opt.MaxBytes)
-	br := bufio.NewReaderSize(capped, MaxHeaderBytes)
+	br, gate := gatedReader(newCapReader(r, opt.MaxBytes))
 	h, err := readHeader(br)
 	if err != nil {
 		return nil, err
 	}
+	gate.left = -1
 	if h.Kind != KindBundle {
 		return nil, refuse(KeyKind, "got %s, want %s", h.Kind, KindBundle)
 	}
@@ -241,14 +241,14 @@ func ReceiveBundle(r io.Reader, opt ReceiveOptions) (bf *BundleFile, err error) 
 	if err != nil {
 		return nil, fmt.Errorf("receive bundle: %w", err)
 	}
-	bf = &BundleFile{Version: h.Version, KitID: h.KitID, tmp: tmp,
+	file := &BundleFile{Version: h.Version, KitID: h.KitID, tmp: tmp,
 		maxDoss: opt.MaxDossierBytes, maxCount: opt.MaxDossiers, seen: map[string]bool{}}
 	defer func() {
 		if err != nil {
-			bf.Close()
-			bf = nil
+			file.Close()
 		}
 	}()
+	bf = file
 	mac := hmac.New(sha256.New, secret)
 	var payload int64
 	if h.Version == Version {
@@ -393,6 +393,36 @@ func (t *tailWriter) pass(b []byte) error {
 	n, err := t.w.Write(b)
 	t.n += int64(n)
 	return err
+}
+
+// gatedReader buffers r for reading a header through a gate that lets only
+// MaxHeaderBytes pass, so that not even bufio's read-ahead takes more before
+// the kit is judged. Open the gate (left = -1) to read on.
+func gatedReader(r io.Reader) (*bufio.Reader, *headerGate) {
+	gate := &headerGate{r: r, left: MaxHeaderBytes}
+	return bufio.NewReaderSize(gate, MaxHeaderBytes), gate
+}
+
+// headerGate passes at most left bytes (unlimited when left < 0).
+type headerGate struct {
+	r    io.Reader
+	left int
+}
+
+var errHeaderTooLong = errors.New("header too long")
+
+func (g *headerGate) Read(p []byte) (int, error) {
+	if g.left == 0 {
+		return 0, errHeaderTooLong
+	}
+	if g.left > 0 && len(p) > g.left {
+		p = p[:g.left]
+	}
+	n, err := g.r.Read(p)
+	if g.left > 0 {
+		g.left -= n
+	}
+	return n, err
 }
 
 // budgetReader lets the JSON decoder read at most a budget of bytes for the
