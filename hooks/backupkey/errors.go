@@ -34,6 +34,7 @@ type Error struct {
 	Detail string
 }
 
+// Error gives the key and the technical detail, for logs.
 func (e *Error) Error() string {
 	if e.Detail == "" {
 		return "backup key: " + e.Key

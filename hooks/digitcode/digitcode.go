@@ -26,6 +26,7 @@ type CharError struct {
 	Pos  int // rune index in the input, from 0
 }
 
+// Error names the character and its place, counting from 1.
 func (e *CharError) Error() string {
 	return fmt.Sprintf("character %q at position %d is not a digit", e.Rune, e.Pos+1)
 }

@@ -297,15 +297,12 @@ func ReceiveBundle(r io.Reader, opt ReceiveOptions) (bf *BundleFile, err error) 
 // after it, and checks the signature of the header.
 func receiveV1(br *bufio.Reader, tmp *os.File, mac hash.Hash, h Header) (int64, error) {
 	mac.Write([]byte(h.Kind + "\n" + h.KitID + "\n"))
-	n, err := io.CopyN(io.MultiWriter(tmp, mac), br, h.length)
-	if errors.Is(err, errCap) {
-		return 0, err
-	}
-	if err == io.EOF || n != h.length {
-		return 0, refuse(KeyDamaged, "payload is %d bytes, header says %d", n, h.length)
-	}
+	n, err := io.CopyBuffer(io.MultiWriter(tmp, mac), io.LimitReader(br, h.length), make([]byte, 64<<10))
 	if err != nil {
-		return 0, fmt.Errorf("receive bundle: %w", err)
+		return 0, readErr(err)
+	}
+	if n != h.length {
+		return 0, refuse(KeyDamaged, "payload is %d bytes, header says %d", n, h.length)
 	}
 	var one [1]byte
 	m, err := io.ReadFull(br, one[:])
@@ -326,11 +323,10 @@ func receiveV1(br *bufio.Reader, tmp *os.File, mac hash.Hash, h Header) (int64, 
 func receiveV2(br *bufio.Reader, tmp *os.File, mac hash.Hash, h Header) (int64, error) {
 	mac.Write(h.bytes())
 	tw := &tailWriter{w: io.MultiWriter(tmp, mac)}
-	if _, err := io.Copy(tw, br); err != nil {
-		if errors.Is(err, errCap) {
-			return 0, err
-		}
-		return 0, fmt.Errorf("receive bundle: %w", err)
+	// Hide br's WriteTo, which would copy through its 256-byte buffer: with a
+	// 64 KiB buffer of io.CopyBuffer, bufio reads straight into it.
+	if _, err := io.CopyBuffer(tw, struct{ io.Reader }{br}, make([]byte, 64<<10)); err != nil {
+		return 0, readErr(err)
 	}
 	if tw.held != trailerSize {
 		return 0, refuse(KeyDamaged, "cut short")
@@ -345,6 +341,18 @@ func receiveV2(br *bufio.Reader, tmp *os.File, mac hash.Hash, h Header) (int64, 
 		return 0, refuse(KeySignature, "signature does not match")
 	}
 	return tw.n, nil
+}
+
+// readErr classifies a failure while receiving: over the cap, cut short (a
+// sender that stopped half-way), or a local failure (the temp file's disk).
+func readErr(err error) error {
+	switch {
+	case errors.Is(err, errCap):
+		return err
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return refuse(KeyDamaged, "cut short: %v", err)
+	}
+	return fmt.Errorf("receive bundle: %w", err)
 }
 
 func bytesCutPrefix(b []byte, prefix string) ([]byte, bool) {
