@@ -527,3 +527,30 @@ func BenchmarkUnseal(b *testing.B) {
 		}
 	}
 }
+
+// TestRekeyAfterLostSheet: the sheet is lost while the old PC still works. A
+// new key is made; the next backup is made for it and restores with the new
+// sheet; a backup made before the re-key is refused with the new sheet,
+// naming the old key's fingerprint, so the IT person knows which backups the
+// lost sheet took with it.
+func TestRekeyAfterLostSheet(t *testing.T) {
+	oldCode, oldTo := newCode(t)
+	before := t.TempDir()
+	writeEncrypted(t, before, "motcua-20260301-090000", sampleFiles(), oldTo)
+
+	newCode, err := backupkey.Rekey(oldTo.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	newTo, _ := newCode.Recipient()
+	after := t.TempDir()
+	writeEncrypted(t, after, "motcua-20260302-090000", sampleFiles(), newTo)
+
+	if got, err := restoreEncrypted(after, &newCode); err != nil || len(got) != len(sampleFiles()) {
+		t.Fatalf("fresh backup with the new sheet: %v", err)
+	}
+	_, err = restoreEncrypted(before, &newCode)
+	if key, args := backupkey.KeyOf(err); key != backupkey.KeyWrongKey || args[1] != oldCode.Fingerprint() {
+		t.Errorf("old backup with the new sheet: %v", err)
+	}
+}
