@@ -538,18 +538,18 @@ func TestRekeyAfterLostSheet(t *testing.T) {
 	before := t.TempDir()
 	writeEncrypted(t, before, "motcua-20260301-090000", sampleFiles(), oldTo)
 
-	newCode, err := backupkey.Rekey(oldTo.String())
+	fresh, err := backupkey.Rekey(oldTo.String())
 	if err != nil {
 		t.Fatal(err)
 	}
-	newTo, _ := newCode.Recipient()
+	newTo, _ := fresh.Recipient()
 	after := t.TempDir()
 	writeEncrypted(t, after, "motcua-20260302-090000", sampleFiles(), newTo)
 
-	if got, err := restoreEncrypted(after, &newCode); err != nil || len(got) != len(sampleFiles()) {
+	if got, err := restoreEncrypted(after, &fresh); err != nil || len(got) != len(sampleFiles()) {
 		t.Fatalf("fresh backup with the new sheet: %v", err)
 	}
-	_, err = restoreEncrypted(before, &newCode)
+	_, err = restoreEncrypted(before, &fresh)
 	if key, args := backupkey.KeyOf(err); key != backupkey.KeyWrongKey || args[1] != oldCode.Fingerprint() {
 		t.Errorf("old backup with the new sheet: %v", err)
 	}
