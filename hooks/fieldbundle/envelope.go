@@ -14,6 +14,12 @@
 // id and the payload, so a changed byte anywhere, a cut file, a file of another
 // kind or one signed with another kit's secret is refused before any of it is
 // used. The package is pure: no database, no network, so it can be fuzzed alone.
+//
+// That is version 1, signed but readable by anyone who finds the USB stick.
+// Version 2 (header.go) encrypts what leaves the office: bundles to the
+// centre's public key (BundleWriter, ReceiveBundle, which streams and never
+// holds a bundle in memory), kits with a one-time code (SealKit, OpenKit).
+// Version-1 files stay readable, and the readers say which version they read.
 package fieldbundle
 
 import (

@@ -36,9 +36,14 @@ import (
 // KitCodeDigits is the length of a kit's one-time code.
 const KitCodeDigits = 12
 
-// MaxKitBytes bounds a kit file (the office, catalogue, holidays and members
-// fit in well under a megabyte).
-const MaxKitBytes = 64 << 20
+// MaxKitBytes bounds a kit's JSON (the office, catalogue, holidays and members
+// fit in well under a megabyte); MaxKitFileBytes the kit file, header and
+// encryption's 16 bytes per 64 KiB included: read no more than that from a
+// stick.
+const (
+	MaxKitBytes     = 64 << 20
+	MaxKitFileBytes = MaxKitBytes + 64<<10
+)
 
 // kitWorkFactor is the scrypt cost of a sealed kit, log2(N); the opener
 // refuses any higher cost, so a forged file cannot make a laptop work for
@@ -111,7 +116,7 @@ func SealKit(k *Kit, code string) ([]byte, error) {
 // ReadKit reads it and code is ignored: the caller says so (KeyUnsealed). It
 // returns the envelope version with the kit.
 func OpenKit(data []byte, code string) (*Kit, int, error) {
-	if len(data) > MaxKitBytes+MaxHeaderBytes {
+	if len(data) > MaxKitFileBytes {
 		return nil, 0, refuse(KeyTooLarge, "kit file of %d bytes", len(data))
 	}
 	h, err := PeekHeader(data)
