@@ -3,6 +3,12 @@
 // the path rules that keep a backup made on Linux restorable on Windows (and a
 // hostile manifest from writing outside the restore folder). It needs no
 // database, so it can be read, tested and fuzzed alone.
+//
+// Two formats exist. "motcua-backup/1" (Format) is plain: the files as they
+// are, and a manifest naming them. "motcua-backup/2" (FormatEncrypted) is
+// encrypted to the office's backup key (package backupkey); sealed.go says
+// how. Readers take both, and Manifest.Encrypted tells them apart so the
+// caller can say when an old, readable-by-anyone backup is used.
 package backupfmt
 
 import (
@@ -21,8 +27,8 @@ import (
 	"time"
 )
 
-// Format identifies this manifest layout; a reader refuses any other value so an
-// old program never half-understands a newer backup.
+// Format identifies the plain manifest layout; a reader refuses any format it
+// does not know, so an old program never half-understands a newer backup.
 const Format = "motcua-backup/1"
 
 // ManifestName is the file written last in a backup folder: a folder without it
@@ -54,6 +60,9 @@ type Manifest struct {
 	Counts map[string]int64 `json:"counts"`
 	// Pages is the page count of each database copy (file name → pages).
 	Pages map[string]int64 `json:"pages"`
+	// Key names the backup key an encrypted backup was made for; nil in a
+	// plain one.
+	Key *Key `json:"key,omitempty"`
 }
 
 // File is one file of a backup.
@@ -101,15 +110,33 @@ func ReadManifest(r io.Reader) (*Manifest, error) {
 
 // Check validates a manifest the way ReadManifest does.
 func (m *Manifest) Check() error {
-	if m.Format != Format {
+	switch m.Format {
+	case Format:
+		if m.Key != nil {
+			return errors.New("backup manifest: a plain backup names a key")
+		}
+	case FormatEncrypted:
+		if err := m.Key.check(); err != nil {
+			return err
+		}
+	default:
 		return fmt.Errorf("%w %q", ErrFormat, m.Format)
 	}
 	if _, err := time.Parse(time.RFC3339, m.CreatedAt); err != nil {
 		return fmt.Errorf("backup manifest: created_at: %w", err)
 	}
-	seen := make(map[string]bool, len(m.Files))
+	if m.Format == FormatEncrypted {
+		return checkSealedFiles(m.Files)
+	}
+	return checkFiles(m.Files)
+}
+
+// checkFiles validates the files of a plain manifest or of an encrypted
+// backup's index: safe unique paths, sizes, checksums, and data.db among them.
+func checkFiles(files []File) error {
+	seen := make(map[string]bool, len(files))
 	hasDB := false
-	for _, f := range m.Files {
+	for _, f := range files {
 		if err := CheckPath(f.Path); err != nil {
 			return err
 		}

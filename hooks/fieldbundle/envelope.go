@@ -14,17 +14,22 @@
 // id and the payload, so a changed byte anywhere, a cut file, a file of another
 // kind or one signed with another kit's secret is refused before any of it is
 // used. The package is pure: no database, no network, so it can be fuzzed alone.
+//
+// That is version 1, signed but readable by anyone who finds the USB stick.
+// Version 2 (header.go) encrypts what leaves the office: bundles to the
+// centre's public key (BundleWriter, ReceiveBundle, which streams and never
+// holds a bundle in memory), kits with a one-time code (SealKit, OpenKit).
+// Version-1 files stay readable, and the readers say which version they read.
 package fieldbundle
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 )
 
 // Kinds of envelope. The kind is part of what is signed, so an acknowledgement
@@ -124,63 +129,27 @@ func Seal(kind, kitID string, secret, payload []byte) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// Open parses an envelope strictly: the four header lines in order, a blank
-// line, then exactly length bytes and nothing after. It does not verify the
-// signature (the secret depends on the kit id read here): call Verify.
+// Open parses a version-1 envelope strictly: the four header lines in order,
+// a blank line, then exactly length bytes and nothing after. It does not
+// verify the signature (the secret depends on the kit id read here): call
+// Verify. Version-2 files are read by ReceiveBundle and OpenKit; here they are
+// KeyVersion.
 func Open(data []byte) (*Envelope, error) {
-	rest := data
-	line := func() (string, bool) {
-		i := bytes.IndexByte(rest, '\n')
-		if i < 0 || i > 200 {
-			return "", false
-		}
-		s := string(rest[:i])
-		rest = rest[i+1:]
-		return s, true
+	h, err := readHeader(bufio.NewReaderSize(bytes.NewReader(data), 16))
+	if err != nil {
+		return nil, err
 	}
-	first, ok := line()
-	if !ok {
-		return nil, refuse(KeyDamaged, "no header")
+	if h.Version != Version {
+		return nil, refuse(KeyVersion, "version %d envelope", h.Version)
 	}
-	kind, ver, ok := strings.Cut(first, " ")
-	if !ok || (kind != KindKit && kind != KindBundle && kind != KindAck) {
-		return nil, refuse(KeyDamaged, "unknown header %.40q", first)
-	}
-	if ver != strconv.Itoa(Version) {
-		if n, err := strconv.Atoi(ver); err == nil && n > Version {
-			return nil, refuse(KeyVersion, "version %d", n)
-		}
-		return nil, refuse(KeyDamaged, "bad version %.10q", ver)
-	}
-	env := &Envelope{Kind: kind}
-	kitLine, ok := line()
-	kitID, found := strings.CutPrefix(kitLine, "kit ")
-	if !ok || !found || !validKitID(kitID) {
-		return nil, refuse(KeyDamaged, "bad kit line")
-	}
-	env.KitID = kitID
-	lenLine, ok := line()
-	lenText, found := strings.CutPrefix(lenLine, "length ")
-	n, err := strconv.Atoi(lenText)
-	if !ok || !found || err != nil || n < 0 || n > MaxPayload || strconv.Itoa(n) != lenText {
+	if h.length > MaxPayload {
 		return nil, refuse(KeyDamaged, "bad length line")
 	}
-	sigLine, ok := line()
-	sigText, found := strings.CutPrefix(sigLine, "hmac-sha256 ")
-	sig, err := hex.DecodeString(sigText)
-	if !ok || !found || err != nil || len(sig) != sha256.Size || hex.EncodeToString(sig) != sigText {
-		return nil, refuse(KeyDamaged, "bad signature line")
+	rest := data[len(h.bytes()):]
+	if int64(len(rest)) != h.length {
+		return nil, refuse(KeyDamaged, "payload is %d bytes, header says %d", len(rest), h.length)
 	}
-	env.Sig = sig
-	blank, ok := line()
-	if !ok || blank != "" {
-		return nil, refuse(KeyDamaged, "no blank line after the header")
-	}
-	if len(rest) != n {
-		return nil, refuse(KeyDamaged, "payload is %d bytes, header says %d", len(rest), n)
-	}
-	env.Payload = rest
-	return env, nil
+	return &Envelope{Kind: h.Kind, KitID: h.KitID, Sig: h.sig, Payload: rest}, nil
 }
 
 // Verify checks the envelope's HMAC with the kit secret, in constant time.

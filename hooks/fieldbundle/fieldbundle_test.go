@@ -2,7 +2,6 @@ package fieldbundle
 
 import (
 	"bytes"
-	"errors"
 	"testing"
 	"time"
 )
@@ -19,7 +18,7 @@ func secrets(id string) ([]byte, error) {
 	case "kitb":
 		return secretB, nil
 	}
-	return nil, errors.New("unknown kit")
+	return nil, errUnknown
 }
 
 func sampleBundle(t testing.TB) []byte {
@@ -82,7 +81,7 @@ func TestForeignAndKind(t *testing.T) {
 	if a, err := ReadAck(ack, "kita", secretA); err != nil || a.KitID != "kita" {
 		t.Errorf("ack: %v %v", a, err)
 	}
-	newer := bytes.Replace(sampleBundle(t), []byte("BUNDLE 1\n"), []byte("BUNDLE 2\n"), 1)
+	newer := bytes.Replace(sampleBundle(t), []byte("BUNDLE 1\n"), []byte("BUNDLE 3\n"), 1)
 	if _, err := ReadBundle(newer, secrets); KeyOf(err) != KeyVersion {
 		t.Errorf("newer version: %v", err)
 	}

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"sort"
 	"time"
+
+	"filippo.io/age"
 )
 
 // Kit is what a mobile team's laptop needs to work offline: the centre's
@@ -29,6 +31,19 @@ type Kit struct {
 	Procedures []map[string]any `json:"procedures"`
 	Holidays   []map[string]any `json:"holidays"`
 	Staff      []map[string]any `json:"staff"`
+	// CentreRecipient is the centre's age X25519 recipient ("age1…"): the
+	// laptop encrypts its bundles to it (version 2). Kits made before bundles
+	// were encrypted have none, and their laptops write version 1.
+	CentreRecipient string `json:"centre_recipient,omitempty"`
+}
+
+// CentreKey is the recipient the laptop encrypts bundles to, or nil when the
+// kit carries none (write version-1 bundles with SealJSON then).
+func (k *Kit) CentreKey() (*age.X25519Recipient, error) {
+	if k.CentreRecipient == "" {
+		return nil, nil
+	}
+	return ParseCentreRecipient(k.CentreRecipient)
 }
 
 // Bundle is one batch of dossiers a laptop sends back, by network or on a
@@ -187,11 +202,8 @@ func ReadKit(data []byte) (*Kit, error) {
 	if err := env.Verify(secret); err != nil {
 		return nil, err
 	}
-	if k.Format > Version {
-		return nil, refuse(KeyVersion, "kit format %d", k.Format)
-	}
-	if k.KitID != env.KitID || k.RangeFrom < 1 || k.RangeTo > 9999 || k.RangeFrom > k.RangeTo {
-		return nil, refuse(KeyDamaged, "kit header and content disagree")
+	if err := checkKit(&k, env.KitID); err != nil {
+		return nil, err
 	}
 	return &k, nil
 }
