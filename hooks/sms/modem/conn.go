@@ -139,6 +139,9 @@ func (c *conn) write(ctx context.Context, s string) error {
 	defer stop()
 	if _, err := io.WriteString(c.port, s); err != nil {
 		c.close()
+		if ctx.Err() != nil {
+			return &transport.Error{Reason: transport.ReasonTimeout, Op: "write", Err: context.Cause(ctx)}
+		}
 		return &transport.Error{Reason: transport.ReasonUnplugged, Op: "write", Err: err}
 	}
 	return nil
@@ -321,12 +324,12 @@ func (c *conn) submit(ctx context.Context, pduHex string, tpduLen int, promptTim
 	}
 }
 
-// settle waits until the modem has been quiet for quiet (or max has
+// settle waits until the modem has been quiet for quiet (or limit has
 // passed), throwing away what it says: after an escape, a modem that was
 // waiting for a PDU answers, and that answer must not be taken for the next
 // command's.
-func (c *conn) settle(ctx context.Context, quiet, max time.Duration) {
-	end := time.NewTimer(max)
+func (c *conn) settle(ctx context.Context, quiet, limit time.Duration) {
+	end := time.NewTimer(limit)
 	defer end.Stop()
 	q := time.NewTimer(quiet)
 	defer q.Stop()

@@ -15,6 +15,11 @@
 // Lines the modem sends on its own (+CMTI, RING, ^RSSI …) are skipped
 // wherever they arrive, and a device that sends bytes without line ends
 // cannot grow memory: a line is at most 512 bytes.
+//
+// The AT layer is written here rather than taken from a library: no
+// maintained Go modem library is reachable from the build machine, and an
+// SMS sender needs a dozen commands. The serial port itself is
+// go.bug.st/serial, which works on Windows and Linux without cgo.
 package modem
 
 import (
