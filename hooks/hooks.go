@@ -1,7 +1,3 @@
-// Package hooks is the motcua product built on PocketBase: the routes, record hooks,
-// pages and admin commands of a commune one-stop centre. Register wires all of it
-// into an app; pure logic lives in the subpackages (calendar, idcard, textnorm,
-// i18n, catalog) so it can be read, tested and fuzzed alone.
 package hooks
 
 import (
