@@ -35,7 +35,7 @@ var trimmable = map[string]bool{
 const ellipsis = "..."
 
 // textKey is the catalogue key of a kind's text.
-func textKey(kind string) string { return "sms.text_" + kind }
+func textKey(kind string) string { return "sms." + "text_" + kind }
 
 // template is the text of kind in lang: the office's own version when it has
 // one, else the catalogue's.
