@@ -3,6 +3,7 @@ package notify
 import (
 	"fmt"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -79,21 +80,30 @@ func render(tmpl, lang string, values map[string]string) (rendered, error) {
 			return rendered{Text: text, Parts: size.Parts, Encoding: size.Encoding.String()}, nil
 		}
 		name := longestTrimmable(vals)
+		if name == "" && vals["link"] != "" {
+			// The status link is a convenience: the code is in the text.
+			name = "link"
+		}
 		if name == "" || round > 200 {
 			return rendered{}, fmt.Errorf("sms text: %d parts with every variable part cut, at most %d", size.Parts, maxParts)
 		}
-		vals[name] = shorten(vals[name])
+		if name == "link" {
+			vals[name] = ""
+		} else {
+			vals[name] = shorten(vals[name])
+		}
 	}
 }
 
-// fill replaces {name} placeholders and tidies the spaces a missing value
-// leaves ("… {link}" without a link).
+// placeholderRe finds the {name}s of a text.
+var placeholderRe = regexp.MustCompile(`\{[a-z_]+\}`)
+
+// fill replaces {name} placeholders (one without a value by nothing) and
+// tidies the spaces a missing value leaves ("… {link}" without a link).
 func fill(tmpl string, vals map[string]string) string {
-	pairs := make([]string, 0, 2*len(vals))
-	for k, v := range vals {
-		pairs = append(pairs, "{"+k+"}", v)
-	}
-	return tidy(strings.NewReplacer(pairs...).Replace(tmpl))
+	return tidy(placeholderRe.ReplaceAllStringFunc(tmpl, func(p string) string {
+		return vals[p[1:len(p)-1]]
+	}))
 }
 
 // tidy folds runs of white space (a typed reason's line breaks included)
