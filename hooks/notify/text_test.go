@@ -138,8 +138,8 @@ func TestShortenKeepsKhmerClusters(t *testing.T) {
 func TestGSMSafe(t *testing.T) {
 	for in, want := range map[string]string{
 		"Hồ sơ “đã” tiếp nhận – xong…": `Ho so "da" tiep nhan - xong...`,
-		"Giấy tờ 😀 kèm":               "Giay to ? kem",
-		"Đường Trần Hưng Đạo":         "Duong Tran Hung Dao",
+		"Giấy tờ 😀 kèm":                "Giay to ? kem",
+		"Đường Trần Hưng Đạo":          "Duong Tran Hung Dao",
 	} {
 		if got := gsmSafe(in); got != want || !pdu.IsGSM7(got) {
 			t.Errorf("gsmSafe(%q) = %q, want %q", in, got, want)

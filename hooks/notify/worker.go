@@ -73,8 +73,10 @@ type notifier struct {
 	wake    chan struct{}
 	senders senderState
 
-	sem     chan struct{} // bounds the goroutines queueing events
-	pending sync.WaitGroup
+	qmu      sync.Mutex // guards queue and draining
+	queue    []string   // events whose notices are still to queue, in order
+	draining bool
+	pending  sync.WaitGroup
 
 	mu        sync.Mutex
 	status    transport.Status // last status asked or seen
@@ -88,7 +90,7 @@ const notifierStoreKey = "motcua.notify"
 // notifierOf is app's notifier, made on first use.
 func notifierOf(app core.App) *notifier {
 	return app.Store().GetOrSet(notifierStoreKey, func() any {
-		return &notifier{app: app, wake: make(chan struct{}, 1), sem: make(chan struct{}, 4)}
+		return &notifier{app: app, wake: make(chan struct{}, 1)}
 	}).(*notifier)
 }
 
@@ -100,26 +102,59 @@ func (n *notifier) kick() {
 	}
 }
 
-// later queues the notice of an event in a goroutine, so the request that
-// wrote the event answers without waiting.
+// maxQueuedEvents bounds the events waiting for their notices in memory.
+const maxQueuedEvents = 10000
+
+// later queues the notice of an event in the background, so the request
+// that wrote the event answers without waiting. Events are taken in the order
+// they were announced, by one goroutine at a time, so the outbox holds the
+// notices in the order the steps happened.
 func (n *notifier) later(eventID string) {
+	n.qmu.Lock()
+	if len(n.queue) >= maxQueuedEvents {
+		n.qmu.Unlock()
+		return // the catch-up queues it
+	}
 	n.pending.Add(1)
-	go func() {
-		defer n.pending.Done()
-		n.sem <- struct{}{}
-		defer func() { <-n.sem }()
-		defer func() {
-			if r := recover(); r != nil {
-				n.app.Logger().Error("sms: queue event", "event", eventID, "panic", fmt.Sprint(r))
-			}
-		}()
-		if !n.app.IsBootstrapped() {
+	n.queue = append(n.queue, eventID)
+	start := !n.draining
+	n.draining = true
+	n.qmu.Unlock()
+	if start {
+		go n.drainEvents()
+	}
+}
+
+// drainEvents queues the notices of the events handed to later, until none
+// is left.
+func (n *notifier) drainEvents() {
+	for {
+		n.qmu.Lock()
+		if len(n.queue) == 0 {
+			n.draining = false
+			n.qmu.Unlock()
 			return
 		}
-		if _, err := enqueueEvent(n.app, eventID); err != nil {
-			n.app.Logger().Warn("sms: queue event (the catch-up will try again)", "event", eventID, "error", err.Error())
+		id := n.queue[0]
+		n.queue = n.queue[1:]
+		n.qmu.Unlock()
+		n.queueEvent(id)
+		n.pending.Done()
+	}
+}
+
+func (n *notifier) queueEvent(eventID string) {
+	defer func() {
+		if r := recover(); r != nil {
+			n.app.Logger().Error("sms: queue event", "event", eventID, "panic", fmt.Sprint(r))
 		}
 	}()
+	if !n.app.IsBootstrapped() {
+		return
+	}
+	if _, err := enqueueEvent(n.app, eventID); err != nil {
+		n.app.Logger().Warn("sms: queue event (the catch-up will try again)", "event", eventID, "error", err.Error())
+	}
 }
 
 // run is the worker's loop, until ctx ends.
