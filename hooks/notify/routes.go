@@ -114,6 +114,11 @@ func buildStatus(app core.App, now time.Time) (*statusView, error) {
 			v.NextTry = t.Format(time.RFC3339)
 		}
 	}
+	if v.Ready && v.LastReason != "" {
+		// The device looks well but the last try failed (no credit shows
+		// only when a message is refused): what stops the outbox counts.
+		v.Ready, v.Reason = false, v.LastReason
+	}
 	n.mu.Lock()
 	if v.WorkerProblem == "" {
 		v.WorkerProblem = n.lastError

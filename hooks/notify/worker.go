@@ -310,6 +310,15 @@ func (n *notifier) send(ctx context.Context, row *outboxRow, snd transport.Sende
 			"id", row.Id, "code", row.GetString("code"), "reason", string(te.Reason))
 		return 0, n.finish(row, statusMaybeSent, string(te.Reason), te.Error(), nil)
 	}
+	if _, ok := lastStatus(snd); ok {
+		// The dashboard wants the SIM and the signal too, not only the
+		// send's error: ask the modem, within a bound.
+		sctx, cancel := context.WithTimeout(ctx, statusTimeout)
+		if st, err := snd.Status(sctx); err == nil || st.Reason != "" {
+			n.setStatus(st)
+		}
+		cancel()
+	}
 	if te.SentParts > 0 {
 		// The phone has the first parts: the next try sends the rest only.
 		row.Set("parts_sent", row.GetInt("parts_sent")+te.SentParts)
