@@ -21,7 +21,9 @@ func TestIntakeSMSConsent(t *testing.T) {
 	rec := testkit.MakeStaff(t, app, base.RoleReception, "sms-rec")
 	proc := testkit.ProcByCode(t, app, "1.001193")
 	paths := map[string]func(body string) *httptest.ResponseRecorder{
-		"json":      func(b string) *httptest.ResponseRecorder { return testkit.Do(mux, http.MethodPost, testkit.DossiersURL, rec.Token, b) },
+		"json": func(b string) *httptest.ResponseRecorder {
+			return testkit.Do(mux, http.MethodPost, testkit.DossiersURL, rec.Token, b)
+		},
 		"multipart": func(b string) *httptest.ResponseRecorder { return doIntakeMultipart(mux, rec.Token, b) },
 	}
 	good := []struct {
