@@ -6,9 +6,9 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"time"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
