@@ -1,6 +1,7 @@
 package search
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -12,6 +13,8 @@ import (
 	"motcua/hooks/internal/base"
 	"motcua/hooks/internal/domain"
 	"motcua/hooks/internal/testkit"
+
+	"github.com/pocketbase/pocketbase/core"
 )
 
 func searchAs(t *testing.T, mux http.Handler, token, q, extra string) (int, SearchResult, string) {
@@ -257,4 +260,10 @@ func TestSearchIndexer(t *testing.T) {
 	if _, out, body := searchAs(t, mux, reception.Token, saved.Applicant_name, ""); len(out.Items) != 1 || out.Items[0].ID != saved.ID {
 		t.Fatalf("indexed, not found once: %s", body)
 	}
+}
+
+// indexQueued indexes every queued dossier and reports how many it indexed.
+func indexQueued(ctx context.Context, app core.App) (int, error) {
+	n, _, err := indexQueuedDownTo(ctx, app, 0)
+	return n, err
 }
