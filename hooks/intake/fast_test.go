@@ -15,7 +15,6 @@ import (
 	"motcua/hooks/internal/base"
 	"motcua/hooks/internal/domain"
 	"motcua/hooks/internal/testkit"
-	"motcua/hooks/search"
 )
 
 // doIntakeMultipart posts body as a multipart intake (as the intake page does
@@ -145,7 +144,7 @@ func TestIntakeFastPathSameRow(t *testing.T) {
 	}
 	var got struct{ ID, Code, Status string }
 	_ = json.Unmarshal(res.Body.Bytes(), &got)
-	if got.Status != domain.StatusReceived || !search.ReCode.MatchString(got.Code) {
+	if got.Status != domain.StatusReceived || !codeFormat.MatchString(got.Code) {
 		t.Errorf("extra fields: %+v", got)
 	}
 }
