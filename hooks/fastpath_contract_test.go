@@ -34,6 +34,7 @@ var fastPathHandlers = map[string]int{
 // fast path (hooks/intake/fast.go) must do the same work, or step aside, before
 // the count is updated.
 func TestFastPathHandlersPinned(t *testing.T) {
+	t.Parallel()
 	app := core.NewBaseApp(core.BaseAppConfig{DataDir: t.TempDir()})
 	RegisterWith(app, Options{Quiet: true})
 	got := map[string]int{

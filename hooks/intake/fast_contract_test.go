@@ -27,6 +27,7 @@ var fastPathSkips = []string{
 // in fastPathSkips. A change on either side fails here first. (The handlers
 // bound on the skipped hooks are pinned by hooks.TestFastPathHandlersPinned.)
 func TestFastPathFiresWhatStockFires(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	mux := testkit.NewMux(t, app)
 	rec := testkit.MakeStaff(t, app, base.RoleReception, "contract.reception")

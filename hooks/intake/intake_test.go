@@ -26,6 +26,7 @@ import (
 // TestIntakeRoles: reception and field take dossiers in; guests get a keyed
 // 401, processors, leaders and the superuser a keyed 403, and nothing is saved.
 func TestIntakeRoles(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	mux := testkit.NewMux(t, app)
 	proc := testkit.ProcByCode(t, app, "1.001193")
@@ -76,6 +77,7 @@ func TestIntakeRoles(t *testing.T) {
 // TestIntakeValidation: each bad field answers 400 with its own message key
 // beside the field, in Vietnamese and Khmer, and nothing is saved.
 func TestIntakeValidation(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	mux := testkit.NewMux(t, app)
 	rec := testkit.MakeStaff(t, app, base.RoleReception, "val.reception")
@@ -142,6 +144,7 @@ func TestIntakeValidation(t *testing.T) {
 // applicant fields, keeps the ticked papers with their names, and writes the
 // "receive" event in the same transaction.
 func TestIntakeServerFields(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	mux := testkit.NewMux(t, app)
 	rec := testkit.MakeStaff(t, app, base.RoleReception, "srv.reception")
@@ -217,6 +220,7 @@ func TestIntakeServerFields(t *testing.T) {
 // TestIntakeRollsBackTogether: when the dossier cannot be saved, neither the
 // sequence number nor an event is left behind.
 func TestIntakeRollsBackTogether(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	mux := testkit.NewMux(t, app)
 	rec := testkit.MakeStaff(t, app, base.RoleReception, "rb.reception")
@@ -244,6 +248,7 @@ func TestIntakeRollsBackTogether(t *testing.T) {
 // TestIntakeConcurrentCodes: 20 officers saving at once get 20 distinct,
 // consecutive codes, each with its event.
 func TestIntakeConcurrentCodes(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	srv := httptest.NewServer(testkit.NewMux(t, app))
 	defer srv.Close()
@@ -301,6 +306,7 @@ func TestIntakeConcurrentCodes(t *testing.T) {
 // TestAllocateCodeRanges: ranges are independent per day and per issuer, and a
 // used-up range answers a keyed error instead of spilling over.
 func TestAllocateCodeRanges(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	day := time.Date(2026, 8, 17, 20, 0, 0, 0, time.UTC) // 18 August in Vietnam
 	prep, err := domain.PrepareCodeUpsert(app)
@@ -358,6 +364,7 @@ func TestAllocateCodeRanges(t *testing.T) {
 // TestLookupKeyPrivacy: the lookup key reaches reception, field and leader
 // staff, never a processor (even the assignee) nor a guest.
 func TestLookupKeyPrivacy(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	mux := testkit.NewMux(t, app)
 	rec := testkit.MakeStaff(t, app, base.RoleReception, "priv.reception")

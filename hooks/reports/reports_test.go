@@ -92,6 +92,7 @@ func sameRow(t *testing.T, name string, got, want ReportRow) {
 
 // TestReportFixture checks every cell of March 2026 against the hand-built fixture.
 func TestReportFixture(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	p1, p2 := reportFixture(t, app)
 	leader := testkit.MakeStaff(t, app, base.RoleLeader, "report.leader")
@@ -225,6 +226,7 @@ func itoa(n int) string { return strconv.Itoa(n) }
 
 // TestReportRoles: only leaders (and the superuser) get the report, in every format.
 func TestReportRoles(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	mux := testkit.NewMux(t, app)
 	tokens := map[string]string{"guest": ""}
@@ -255,6 +257,7 @@ func TestReportRoles(t *testing.T) {
 }
 
 func TestParsePeriod(t *testing.T) {
+	t.Parallel()
 	for p, want := range map[string]string{
 		"2026-06": "2026-06-01..2026-06-30", "2026-02": "2026-02-01..2026-02-28", "2026-Q1": "2026-01-01..2026-03-31",
 		"2026-Q4": "2026-10-01..2026-12-31", "2026-H1": "2026-01-01..2026-06-30", "2026-H2": "2026-07-01..2026-12-31",

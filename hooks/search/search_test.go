@@ -37,6 +37,7 @@ func names(r SearchResult) string {
 // newest first or Vietnamese name order, and each role sees only its rows and
 // fields.
 func TestSearch(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	proc := testkit.ProcedureOfField(t, app, "Hộ tịch")
 	app.Store().Set(searchIndexerPausedKey, true) // the test moves dossiers into the index itself
@@ -167,6 +168,7 @@ func TestSearch(t *testing.T) {
 // dossiers still queued for the index and indexed ones, without a dossier
 // twice or missing, and an edit of a queued dossier indexes it exactly once.
 func TestSearchQueuePaging(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	proc := testkit.ProcedureOfField(t, app, "Hộ tịch")
 	app.Store().Set(searchIndexerPausedKey, true) // the test moves dossiers into the index itself
@@ -232,6 +234,7 @@ func TestSearchQueuePaging(t *testing.T) {
 // TestSearchIndexer: with the server running, a dossier taken in is found at
 // once (from the queue) and is in the index within a few intervals.
 func TestSearchIndexer(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	reception := testkit.MakeStaff(t, app, base.RoleReception, "indexer.reception")
 	mux := testkit.NewMux(t, app)
