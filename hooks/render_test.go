@@ -943,7 +943,14 @@ func walkPapers(t *testing.T, w *walker) {
 				t.Errorf("%s prints the national heading %d times, want once per copy", c.name, n)
 			}
 			checkReceiptLayout(t, w, c.name)
-			w.setMedia(t, "")
+			// The preview is laid out at the paper's width: nothing may stick out of a copy.
+			var out []string
+			w.eval(t, `Array.from(document.querySelectorAll("#receipt .rc-copy")).flatMap(c => { const r = c.getBoundingClientRect();
+				return Array.from(c.querySelectorAll("*")).filter(e => { const b = e.getBoundingClientRect(); return b.width > 0 && (b.right > r.right + 1 || b.left < r.left - 1 || (e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1)); })
+					.map(e => e.tagName + "." + e.className + " " + e.textContent.slice(0, 20)); }).slice(0, 5)`, &out)
+			if len(out) > 0 {
+				t.Errorf("%s: sticks out of its copy: %q", c.name, out)
+			}
 			w.shot(t, c.name+"-screen")
 		}
 		// A mobile team's receipt goes to the roll printer by itself.
@@ -962,6 +969,9 @@ func walkPapers(t *testing.T, w *walker) {
 			checkPaper(t, "form-"+n, w.printPDF(t, "form-"+n), 1, paperA4)
 			checkBilingual(t, "form "+n, w.printedText(t), i18n.T("vi", "dossier.preview"), i18n.T("vi", "workflow.history"))
 			checkPrintBlocks(t, w, "form "+n, n != "06")
+			if n == "06" {
+				checkRepeatedHead(t, w, "#print-area .form-slip")
+			}
 		}
 	})
 	t.Run("notices", func(t *testing.T) {
