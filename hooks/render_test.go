@@ -581,7 +581,7 @@ type screenPage struct {
 	path    string
 	ready   string
 	screens []screenSize
-	setup   func(t *testing.T, w *walker)             // after ready, before the screens
+	setup   func(t *testing.T, w *walker)              // after ready, before the screens
 	check   func(t *testing.T, w *walker, lang string) // at each screen size
 }
 
