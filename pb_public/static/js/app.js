@@ -90,6 +90,7 @@
     if (el._motcuaText && kept.indexOf(el) < 0) kept.push(el);
   };
   document.addEventListener("motcua:lang", function () {
+    kept = kept.filter(function (el) { return el.isConnected; }); // forms redrawn since
     kept.forEach(function (el) { if (el._motcuaText) el.textContent = el._motcuaText(); });
   });
 
