@@ -55,6 +55,12 @@ func eventKey(eventID string) string { return "ev:" + eventID }
 // It reads the committed rows with app, the root app (not a hook's
 // transaction, which has ended by now).
 func enqueueEvent(app core.App, eventID string) (bool, error) {
+	// The settings first: with SMS off (a laptop in the field, an office
+	// without a modem) an event costs one read.
+	s, err := loadSettings(app)
+	if err != nil || !s.Enabled {
+		return false, err
+	}
 	ev, err := app.FindRecordById(base.ColDossierEvents, eventID)
 	if err != nil {
 		return false, fmt.Errorf("sms: event %s: %w", eventID, err)
@@ -79,9 +85,8 @@ func enqueueEvent(app core.App, eventID string) (bool, error) {
 	if lang != "km" {
 		lang = "vi"
 	}
-	s, err := loadSettings(app)
-	if err != nil || !s.Enabled || !s.kindOn(kind) {
-		return false, err
+	if !s.kindOn(kind) {
+		return false, nil
 	}
 	vals, err := dossierValues(app, s, d, ev, lang)
 	if err != nil {
@@ -157,7 +162,11 @@ func catchUp(app core.App) (int, error) {
 	for a := range eventKinds {
 		actions = append(actions, a)
 	}
-	since := base.DBTime(base.Now(app).Add(-staleEvent))
+	from := base.Now(app)
+	if now := time.Now(); now.Before(from) {
+		from = now
+	}
+	since := base.DBTime(from.Add(-staleEvent))
 	// The newest events by rowid (their order of insertion), without an
 	// index of their own; those of consenting dossiers without a notice.
 	err := app.DB().Select("e.id").
