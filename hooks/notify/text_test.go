@@ -238,3 +238,15 @@ func FuzzRender(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkRenderLongestKhmer is the worst notice to lay out: the longest
+// Khmer values, cut until they fit.
+func BenchmarkRenderLongestKhmer(b *testing.B) {
+	vals := longestValues(b, "km")
+	tmpl := i18n.T("km", textKey(domain.NoticeSupplement))
+	for i := 0; i < b.N; i++ {
+		if _, err := render(tmpl, "km", vals); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
