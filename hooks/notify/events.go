@@ -52,47 +52,56 @@ func onEventCreated(e *core.RecordEvent) error {
 func eventKey(eventID string) string { return "ev:" + eventID }
 
 // enqueueEvent queues the notice of one event, if the citizen asked for SMS.
-// It reads the committed rows with app, the root app (not a hook's
-// transaction, which has ended by now).
 func enqueueEvent(app core.App, eventID string) (bool, error) {
+	r, err := eventNotice(app, eventID)
+	if err != nil || r == nil {
+		return false, err
+	}
+	return saveNotice(app, r)
+}
+
+// eventNotice builds (unsaved) the notice of one event, or nil when it gives
+// none. It reads the committed rows with app, the root app (not a hook's
+// transaction, which has ended by now).
+func eventNotice(app core.App, eventID string) (*core.Record, error) {
 	// The settings first: with SMS off (a laptop in the field, an office
 	// without a modem) an event costs one read.
 	s, err := loadSettings(app)
 	if err != nil || !s.Enabled {
-		return false, err
+		return nil, err
 	}
 	ev, err := app.FindRecordById(base.ColDossierEvents, eventID)
 	if err != nil {
-		return false, fmt.Errorf("sms: event %s: %w", eventID, err)
+		return nil, fmt.Errorf("sms: event %s: %w", eventID, err)
 	}
 	kind, ok := eventKinds[ev.GetString("action")]
 	if !ok {
-		return false, nil
+		return nil, nil
 	}
 	// Stale by the office clock and by the PC's (intake stamps events with
 	// the PC's clock; tests move the office clock).
 	if at := ev.GetDateTime("at").Time(); !at.IsZero() && base.Now(app).Sub(at) > staleEvent && time.Since(at) > staleEvent {
-		return false, nil
+		return nil, nil
 	}
 	d, err := domain.FindDossier(app, ev.GetString("dossier"))
 	if err != nil {
-		return false, fmt.Errorf("sms: %w", err)
+		return nil, fmt.Errorf("sms: %w", err)
 	}
 	if !d.GetBool("sms_consent") || d.GetString("applicant_phone") == "" {
-		return false, nil // no SMS without consent
+		return nil, nil // no SMS without consent
 	}
 	lang := d.GetString("sms_language")
 	if lang != "km" {
 		lang = "vi"
 	}
 	if !s.kindOn(kind) {
-		return false, nil
+		return nil, nil
 	}
 	vals, err := dossierValues(app, s, d, ev, lang)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	return enqueue(app, domain.SMSNotice{
+	return buildNotice(app, domain.SMSNotice{
 		Kind: kind, Phone: d.GetString("applicant_phone"), Language: lang, Values: vals,
 		Dossier: d.Id, Key: eventKey(ev.Id),
 	})

@@ -52,30 +52,57 @@ func (r outboxRow) status() string { return r.GetString("status") }
 
 // enqueue is domain.EnqueueSMS.
 func enqueue(app core.App, n domain.SMSNotice) (bool, error) {
+	r, err := buildNotice(app, n)
+	if err != nil || r == nil {
+		return false, err
+	}
+	ok, err := saveNotice(app, r)
+	if ok {
+		notifierOf(app).kick()
+	}
+	return ok, err
+}
+
+// saveNotice writes a built notice; false when one with its key is there.
+func saveNotice(app core.App, r *core.Record) (bool, error) {
+	if err := app.Save(r); err != nil {
+		if r.GetString("key") != "" && strings.Contains(err.Error(), "UNIQUE") {
+			return false, nil // queued meanwhile by someone else
+		}
+		return false, fmt.Errorf("sms outbox: save: %w", err)
+	}
+	return true, nil
+}
+
+// buildNotice checks n and lays out its text, and returns the outbox row to
+// write, unsaved: nil when there is nothing to queue (SMS off, the kind off,
+// the key queued already). All the reading and the layout happen here, so
+// the write itself is short.
+func buildNotice(app core.App, n domain.SMSNotice) (*core.Record, error) {
 	if !slices.Contains(domain.NoticeKinds, n.Kind) {
-		return false, errKind()
+		return nil, errKind()
 	}
 	lang := n.Language
 	if lang == "" {
 		lang = "vi"
 	}
 	if !slices.Contains(noticeLanguages, lang) {
-		return false, base.KeyedError(http.StatusBadRequest, "error.sms_language_invalid")
+		return nil, base.KeyedError(http.StatusBadRequest, "error.sms_language_invalid")
 	}
 	phone, err := textnorm.NormalizePhone(n.Phone)
 	if err != nil || phone == "" {
-		return false, base.KeyedError(http.StatusBadRequest, textnorm.KeyPhoneInvalid)
+		return nil, base.KeyedError(http.StatusBadRequest, textnorm.KeyPhoneInvalid)
 	}
 	s, err := loadSettings(app)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	if !s.Enabled || !s.kindOn(n.Kind) {
-		return false, nil
+		return nil, nil
 	}
 	if n.Key != "" {
 		if _, err := app.FindFirstRecordByFilter(base.ColSMSOutbox, "key = {:k}", dbx.Params{"k": n.Key}); err == nil {
-			return false, nil
+			return nil, nil
 		}
 	}
 	vals := make(map[string]string, len(n.Values)+1)
@@ -87,11 +114,11 @@ func enqueue(app core.App, n domain.SMSNotice) (bool, error) {
 	}
 	txt, err := render(template(s, n.Kind, lang), lang, vals)
 	if err != nil {
-		return false, fmt.Errorf("sms %s: %w", n.Kind, err)
+		return nil, fmt.Errorf("sms %s: %w", n.Kind, err)
 	}
 	col, err := app.FindCachedCollectionByNameOrId(base.ColSMSOutbox)
 	if err != nil {
-		return false, fmt.Errorf("sms outbox: %w", err)
+		return nil, fmt.Errorf("sms outbox: %w", err)
 	}
 	now := base.Now(app)
 	r := core.NewRecord(col)
@@ -114,14 +141,7 @@ func enqueue(app core.App, n domain.SMSNotice) (bool, error) {
 		exp = now.Add(defaultExpiry)
 	}
 	r.Set("expires_at", base.DateTime(exp))
-	if err := app.Save(r); err != nil {
-		if n.Key != "" && strings.Contains(err.Error(), "UNIQUE") {
-			return false, nil // queued meanwhile by someone else
-		}
-		return false, fmt.Errorf("sms outbox: save: %w", err)
-	}
-	notifierOf(app).kick()
-	return true, nil
+	return r, nil
 }
 
 // cancel is domain.CancelSMS.
