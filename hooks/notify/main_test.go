@@ -120,7 +120,8 @@ func (r *rig) drain() time.Duration {
 func (r *rig) rows() []*core.Record {
 	r.t.Helper()
 	notifierOf(r.app).pending.Wait()
-	recs, err := r.app.FindRecordsByFilter(base.ColSMSOutbox, "", "created,id", 0, 0)
+	var recs []*core.Record
+	err := r.app.RecordQuery(base.ColSMSOutbox).OrderBy("rowid ASC").All(&recs)
 	if err != nil {
 		r.t.Fatal(err)
 	}

@@ -187,7 +187,7 @@ func nextInLine(app core.App) (*outboxRow, error) {
 	r := &core.Record{}
 	err := app.RecordQuery(base.ColSMSOutbox).
 		AndWhere(dbx.In("status", statusPending, statusFailed)).
-		OrderBy("created ASC", "id ASC").Limit(1).One(r)
+		OrderBy("rowid ASC").Limit(1).One(r) // the order of queueing, even within one millisecond
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}

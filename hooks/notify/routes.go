@@ -174,7 +174,7 @@ func handleOutbox(e *core.RequestEvent) error {
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
-	query := e.App.RecordQuery(base.ColSMSOutbox).OrderBy("created DESC", "id DESC").Limit(int64(limit))
+	query := e.App.RecordQuery(base.ColSMSOutbox).OrderBy("rowid DESC").Limit(int64(limit))
 	if st := q.Get("status"); st != "" {
 		if !slices.Contains(outboxStatuses, st) {
 			return base.KeyedError(http.StatusBadRequest, "error.sms_status_invalid")

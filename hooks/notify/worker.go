@@ -205,17 +205,13 @@ func (n *notifier) run(ctx context.Context) {
 		n.running = false
 		n.mu.Unlock()
 	}()
-	if _, err := resolveInterrupted(n.app); err != nil {
-		n.app.Logger().Error("sms", "error", err.Error())
-	}
-	if _, err := catchUp(n.app); err != nil {
-		n.app.Logger().Error("sms", "error", err.Error())
-	}
+	n.guard(ctx, "sms: interrupted sends", func() error { _, err := resolveInterrupted(n.app); return err })
+	n.guard(ctx, "sms: catch-up", func() error { _, err := catchUp(n.app); return err })
 	lastCatchUp := time.Now()
 	for ctx.Err() == nil && n.app.IsBootstrapped() {
 		wait := n.safeStep(ctx)
 		if time.Since(lastCatchUp) > 10*time.Minute {
-			_, _ = catchUp(n.app)
+			n.guard(ctx, "sms: catch-up", func() error { _, err := catchUp(n.app); return err })
 			lastCatchUp = time.Now()
 		}
 		if wait <= 0 {
@@ -230,6 +226,22 @@ func (n *notifier) run(ctx context.Context) {
 		case <-t.C:
 		}
 		t.Stop()
+	}
+}
+
+// guard runs fn, logging its error, and turns a panic (the database closed
+// under it at shutdown) into a log line.
+func (n *notifier) guard(ctx context.Context, what string, fn func() error) {
+	defer func() {
+		if r := recover(); r != nil && ctx.Err() == nil && n.app.IsBootstrapped() {
+			n.app.Logger().Error(what, "panic", fmt.Sprint(r))
+		}
+	}()
+	if ctx.Err() != nil || !n.app.IsBootstrapped() {
+		return
+	}
+	if err := fn(); err != nil && ctx.Err() == nil && n.app.IsBootstrapped() {
+		n.app.Logger().Error(what, "error", err.Error())
 	}
 }
 
