@@ -308,3 +308,29 @@ func FuzzRewriteKeepsBytes(f *testing.F) {
 		}
 	})
 }
+
+// TestBuildAsync: the background build gives the same set as Build, and its
+// error when the folder is broken.
+func TestBuildAsync(t *testing.T) {
+	a := BuildAsync(folder(), Options{})
+	s, err := a.Wait()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := mustBuild(t, folder(), Options{}).URL("app.css"); s.URL("app.css") != want || a.URL("app.css") != want {
+		t.Errorf("async URL %s / %s, want %s", s.URL("app.css"), a.URL("app.css"), want)
+	}
+	f := folder()
+	f["static/print.css"] = &fstest.MapFile{Data: []byte("@media print {")}
+	bad := BuildAsync(f, Options{})
+	if _, err := bad.Wait(); err == nil {
+		t.Error("a broken folder built in the background without an error")
+	}
+	if got := bad.URL("app.css"); got != "/static/app.css" {
+		t.Errorf("URL after a failed build = %q, want the unhashed name", got)
+	}
+	var none *Async
+	if got := none.URL("js/a.js"); got != "/static/js/a.js" {
+		t.Errorf("nil Async URL = %q", got)
+	}
+}
