@@ -6,9 +6,10 @@
 // takes effect at once and a repeat visit costs nothing; every reference to them
 // in the folder's CSS (url(), @import), HTML pages (src, href, inline style and
 // script) and JS string literals is rewritten to the hashed name, and templates
-// get the hashed name from Set.URL. CSS, JS, HTML and SVG are minified; text is
-// stored gzip- and brotli-compressed next to the plain bytes, and the handler
-// picks the one the client's Accept-Encoding asks for.
+// get the hashed name from Set.URL. JS and SVG are minified (CSS and HTML gain
+// too little after compression: see minify.go); text is stored gzip- and
+// brotli-compressed next to the plain bytes, and the handler picks the one the
+// client's Accept-Encoding asks for.
 //
 // What keeps working after an upgrade: the unhashed name (/static/app.css)
 // answers with the current bytes and a short cache, for bookmarks and other
@@ -50,8 +51,8 @@ const hashLen = 8
 
 // Options tunes Build. The zero value is what the product serves.
 type Options struct {
-	// KeepSource serves CSS, JS, HTML and SVG as written instead of minified,
-	// for reading in a browser's developer tools while developing. Hashing,
+	// KeepSource serves JS and SVG as written instead of minified, for
+	// reading in a browser's developer tools while developing. Hashing,
 	// compression and the parse check stay on.
 	KeepSource bool
 }

@@ -112,7 +112,7 @@ func TestBuildRewritesEveryReference(t *testing.T) {
 			t.Errorf("%s: served bytes hash to %s, not the hash in the name", u, h)
 		}
 	}
-	// Minified, the page still names only hashed files.
+	// Built for serving, the page still names only hashed files.
 	m := mustBuild(t, folder(), Options{})
 	_, page = get(t, m, "/")
 	rest := hashedRef.ReplaceAllString(page, "")
@@ -146,9 +146,9 @@ func TestHashFollowsContent(t *testing.T) {
 	}
 }
 
-// TestMinifies: CSS, JS, HTML and SVG are served smaller than written, with the
-// same meaning kept where a page depends on it (global function names), and
-// KeepSource serves them as written.
+// TestMinifies: JS and SVG are served smaller than written, with what a page
+// depends on kept (global function names); CSS and HTML are served as written
+// (rewritten only); KeepSource serves JS as written too.
 func TestMinifies(t *testing.T) {
 	s := mustBuild(t, folder(), Options{})
 	src := mustBuild(t, folder(), Options{KeepSource: true})
@@ -158,9 +158,13 @@ func TestMinifies(t *testing.T) {
 	}
 	for _, f := range s.Files() {
 		switch kindOf(f.Type) {
-		case kindCSS, kindJS, kindHTML, kindSVG:
+		case kindJS, kindSVG:
 			if f.Size >= srcSize[f.Name] {
 				t.Errorf("%s: served %d bytes, %d unminified: not minified", f.Name, f.Size, srcSize[f.Name])
+			}
+		case kindCSS, kindHTML:
+			if f.Size != srcSize[f.Name] {
+				t.Errorf("%s: served %d bytes, %d as written: changed by more than the rewriting", f.Name, f.Size, srcSize[f.Name])
 			}
 		}
 	}

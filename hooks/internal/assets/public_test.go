@@ -198,13 +198,13 @@ func TestPublicFonts(t *testing.T) {
 	srv := httptest.NewServer(s)
 	defer srv.Close()
 	_, css := fetch(t, srv, "GET", s.URL("app.css"), map[string]string{"Accept-Encoding": "identity"})
-	faces := regexp.MustCompile(`@font-face\{[^}]*\}`).FindAllString(string(css), -1)
+	faces := regexp.MustCompile(`@font-face \{[^}]*\}`).FindAllString(string(css), -1)
 	if len(faces) < 7 {
 		t.Fatalf("%d @font-face rules in the served stylesheet:\n%s", len(faces), faces)
 	}
 	khmer := 0
 	for _, face := range faces {
-		for _, want := range []string{"font-display:swap", "src:local(", `format("woff2")`, "unicode-range:"} {
+		for _, want := range []string{"font-display: swap", "src: local(", `format("woff2")`, "unicode-range: "} {
 			if !strings.Contains(face, want) {
 				t.Errorf("@font-face without %s: %s", want, face)
 			}
