@@ -221,13 +221,13 @@ def main():
         "   edit the script, not these lines. Latin and Vietnamese come as two subsets per weight,",
         "   picked by unicode-range, so a page downloads \"vi\" and only needs \"latin\" for other",
         "   letters and symbols. Khmer is the whole upstream font (subsetting breaks shaping),",
-        "   the phone's own Noto Sans Khmer first (Android ships it). Citizen pages (html.citizen,",
+        "   the phone's own Noto Sans Khmer first (Android ships it). Citizen pages (body.citizen,",
         "   the layout of the status page and the catalogue) use \"Noto Sans Khmer Lite\": the same",
         "   regular face with no bold, so bold Khmer there is drawn from the regular one and a",
         "   first visit on a phone's 3G stays small (bench/RESULTS.md, issue 16). */",
         *faces,
-        'html.citizen :lang(km), html.citizen .km { font-family: "Noto Sans Khmer Lite", "Noto Sans", sans-serif; }',
-        'html.citizen { --font: "Noto Sans", "Noto Sans Khmer Lite", system-ui, sans-serif; }',
+        'body.citizen { --font: "Noto Sans", "Noto Sans Khmer Lite", system-ui, sans-serif; }',
+        'body.citizen :lang(km), body.citizen .km { font-family: "Noto Sans Khmer Lite", "Noto Sans", sans-serif; }',
         END,
     ])
     with open(CSS, encoding="utf-8") as f:
