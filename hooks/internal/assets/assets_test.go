@@ -33,7 +33,7 @@ func folder() fstest.MapFS {
 		"static/app.css":       {Data: []byte("@import \"print.css\";\n@font-face { font-family: T; src: url(fonts/t.woff2) format(\"woff2\"); }\nbody { background: url( \"/static/img/logo.svg\" ) }\n")},
 		"static/print.css":     {Data: []byte("@media print { body { color: #000 } }\n")},
 		"static/fonts/t.woff2": {Data: []byte("wOF2 not really a font")},
-		"static/img/logo.svg":  {Data: []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><!-- a comment --><rect width="10" height="10" fill="#ff0000"/></svg>`)},
+		"static/img/logo.svg":  {Data: []byte(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" width="10" height="10"><!-- a comment --><linearGradient id="g"/><rect width="10" height="10" fill="#ff0000"/></svg>`)},
 		"static/js/a.js":       {Data: []byte("(function () {\n  // loads the other script when asked\n  var next = '/static/js/b.js';\n  var dir = \"/static/js/\";\n  window.loadNext = function () { var s = document.createElement('script'); s.src = next; document.body.appendChild(s); };\n})();\n")},
 		"static/js/b.js":       {Data: []byte("function motcuaB(longArgumentName) {\n  return longArgumentName + 1;\n}\n")},
 		".hidden/secret.txt":   {Data: []byte("not served")},
@@ -173,8 +173,8 @@ func TestMinifies(t *testing.T) {
 		t.Errorf("b.js minified wrongly (global kept, argument renamed): %q", js)
 	}
 	_, svg := get(t, s, s.URL("img/logo.svg"))
-	if strings.Contains(svg, "comment") {
-		t.Errorf("SVG kept its comment: %q", svg)
+	if strings.Contains(svg, "comment") || !strings.Contains(svg, "viewBox") || !strings.Contains(svg, "linearGradient") {
+		t.Errorf("SVG minified wrongly (comment dropped, case kept): %q", svg)
 	}
 	_, js = get(t, src, src.URL("js/b.js"))
 	if js != string(folder()["static/js/b.js"].Data) {

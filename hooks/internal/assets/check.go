@@ -15,6 +15,12 @@ import (
 	"github.com/tdewolff/parse/v2/js"
 )
 
+// input hands bytes to a tdewolff lexer or parser. They work in their input
+// (the HTML lexer lower-cases tag names in place, parse.Input may write a NUL
+// after the end), so they get a copy: the bytes we serve, and the buffer a
+// slice of a page came from, stay as they were.
+func input(b []byte) *parse.Input { return parse.NewInputBytes(bytes.Clone(b)) }
+
 // Check parses every CSS and JS file of a public folder, and the inline styles
 // and scripts of its HTML pages, and gives every problem found (nil when there
 // is none). Build runs the same check and refuses a folder that fails it.
@@ -60,7 +66,7 @@ func CheckCSS(name string, data []byte) error {
 	if err := cssBraces(name, data); err != nil {
 		return err
 	}
-	p := css.NewParser(parse.NewInputBytes(data), false)
+	p := css.NewParser(input(data), false)
 	for {
 		gt, _, _ := p.Next()
 		if gt == css.ErrorGrammar {
@@ -80,7 +86,7 @@ func CheckCSS(name string, data []byte) error {
 // cssBraces counts { and } in the CSS tokens (the lexer skips braces inside
 // strings, comments and url()) and tells where the unclosed block opened.
 func cssBraces(name string, data []byte) error {
-	l := css.NewLexer(parse.NewInputBytes(data))
+	l := css.NewLexer(input(data))
 	var open []int // offsets of the unclosed '{'
 	offset := 0
 	for {
@@ -89,6 +95,14 @@ func cssBraces(name string, data []byte) error {
 			break
 		}
 		switch tt {
+		case css.CommentToken:
+			if !bytes.HasSuffix(tok, []byte("*/")) || len(tok) < 4 {
+				line, col := lineCol(data, offset)
+				return fmt.Errorf("%s:%d:%d: CSS: comment never closed: the rest of the file is inside it", name, line, col)
+			}
+		case css.BadStringToken, css.BadURLToken:
+			line, col := lineCol(data, offset)
+			return fmt.Errorf("%s:%d:%d: CSS: unterminated %s %.30q", name, line, col, tt, tok)
 		case css.LeftBraceToken:
 			open = append(open, offset)
 		case css.RightBraceToken:
@@ -134,7 +148,7 @@ func lineCol(data []byte, offset int) (line, col int) {
 // CheckJS parses a script with tdewolff/parse's JS parser, which fails on any
 // syntax error, an unbalanced brace among them.
 func CheckJS(name string, data []byte) error {
-	if _, err := js.Parse(parse.NewInputBytes(data), js.Options{}); err != nil {
+	if _, err := js.Parse(input(data), js.Options{}); err != nil {
 		return fmt.Errorf("%s: JS: %w", name, err)
 	}
 	return nil
@@ -143,7 +157,7 @@ func CheckJS(name string, data []byte) error {
 // checkInline checks the <style> elements, style attributes and JavaScript
 // <script> elements of an HTML page.
 func checkInline(name string, data []byte) error {
-	l := html.NewLexer(parse.NewInputBytes(data))
+	l := html.NewLexer(input(data))
 	var tag, rawText string
 	scriptIsJS := true
 	n := 0

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/tdewolff/parse/v2"
 	"github.com/tdewolff/parse/v2/css"
 	"github.com/tdewolff/parse/v2/html"
 	"github.com/tdewolff/parse/v2/js"
@@ -37,16 +36,22 @@ func rewrite(k kind, name string, data []byte, resolve resolver) ([]byte, error)
 
 // rewriteCSS rewrites url(...) (quoted or not) and @import "...".
 func rewriteCSS(name string, data []byte, resolve resolver) ([]byte, error) {
-	l := css.NewLexer(parse.NewInputBytes(data))
+	l := css.NewLexer(input(data))
 	var out bytes.Buffer
 	out.Grow(len(data))
 	afterImport := false // the last token that was not white space was @import
 	urlFunc := false     // inside url( whose argument is a quoted string
+	off := 0
 	for {
-		tt, tok := l.Next()
+		tt, lexed := l.Next()
 		if tt == css.ErrorToken {
 			break
 		}
+		if off+len(lexed) > len(data) {
+			return nil, fmt.Errorf("%s: lex CSS: token past the end", name)
+		}
+		tok := data[off : off+len(lexed)] // as written: the lexer's copy may differ
+		off += len(lexed)
 		switch {
 		case tt == css.URLToken:
 			ref, quoted := cssURLValue(tok)
@@ -93,6 +98,9 @@ func rewriteCSS(name string, data []byte, resolve resolver) ([]byte, error) {
 	if err := l.Err(); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("%s: lex CSS: %w", name, err)
 	}
+	if off < len(data) {
+		out.Write(data[off:]) // what the lexer dropped at the end (an unfinished token)
+	}
 	return out.Bytes(), nil
 }
 
@@ -127,17 +135,25 @@ var refAttrs = map[string]bool{"src": true, "href": true, "poster": true, "xlink
 // rewriteMarkup rewrites src/href attributes, style attributes, and the text of
 // <style> and <script> elements of an HTML page or SVG image.
 func rewriteMarkup(name string, data []byte, resolve resolver) ([]byte, error) {
-	l := html.NewLexer(parse.NewInputBytes(data))
+	l := html.NewLexer(input(data))
 	var out bytes.Buffer
 	out.Grow(len(data))
 	var tag string     // the element whose start tag is being read
 	var rawText string // "style" or "script" while inside one
 	scriptIsJS := true // the current <script>'s type is JavaScript
+	off := 0
 	for {
-		tt, tok := l.Next()
+		tt, lexed := l.Next()
 		if tt == html.ErrorToken {
 			break
 		}
+		// As written: the lexer lower-cases tag names in its copy, and SVG's
+		// viewBox or linearGradient must stay as they are.
+		if off+len(lexed) > len(data) {
+			return nil, fmt.Errorf("%s: lex HTML: token past the end", name)
+		}
+		tok := data[off : off+len(lexed)]
+		off += len(lexed)
 		switch tt {
 		case html.StartTagToken:
 			tag = strings.ToLower(string(l.Text()))
@@ -177,6 +193,9 @@ func rewriteMarkup(name string, data []byte, resolve resolver) ([]byte, error) {
 	}
 	if err := l.Err(); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("%s: lex HTML: %w", name, err)
+	}
+	if off < len(data) {
+		out.Write(data[off:]) // what the lexer dropped at the end (an unfinished tag)
 	}
 	return out.Bytes(), nil
 }
@@ -236,7 +255,7 @@ func rewriteJS(name string, data []byte, resolve resolver) ([]byte, error) {
 	if !bytes.Contains(data, []byte(StaticDir+"/")) {
 		return data, nil
 	}
-	ast, err := js.Parse(parse.NewInputBytes(data), js.Options{})
+	ast, err := js.Parse(input(data), js.Options{})
 	if err != nil {
 		return nil, fmt.Errorf("%s: parse JS: %w", name, err)
 	}
