@@ -25,6 +25,9 @@ PORT=${BENCH_PORT:-18390}
 PEER_PORT=$((PORT + 1))
 BASE=http://127.0.0.1:$PORT
 for t in go curl jq sqlite3; do command -v $t >/dev/null || { echo "needs $t" >&2; exit 2; }; done
+for p in $PORT $PEER_PORT; do
+  ! curl -s -o /dev/null "http://127.0.0.1:$p/" || { echo "port $p is in use (BENCH_PORT=… to choose another)" >&2; exit 2; }
+done
 command -v chromium >/dev/null || [ -n "${CHROMIUM:-}" ] || { echo "needs chromium (apt-get install chromium)" >&2; exit 2; }
 
 WORK=$(mktemp -d "${BENCH_WORK:-/var/tmp}/motcua-pageweight.XXXXXX")
@@ -53,10 +56,13 @@ run_one() {
   log "[$label] build $(git -C "$src" rev-parse --short HEAD)"
   (cd "$src" && CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o "$bin" .)
   log "[$label] seed"
-  (cd "$WORK" && "$bin" seed --demo --dossiers 2000 --dir="$data" >"$WORK/seed-$label.txt" 2>&1)
-  (cd "$WORK" && "$bin" superuser upsert bench@motcua.local 'bench password 1' --dir="$data" >/dev/null)
-  (cd "$WORK" && "$bin" serve --http=127.0.0.1:$PORT --dir="$data" >"$WORK/server-$label.log" 2>&1) &
-  PID=$!
+  # From the work folder: anything the binary writes relative to it lands there.
+  cd "$WORK"
+  "$bin" seed --demo --dossiers 2000 --dir="$data" >"$WORK/seed-$label.txt" 2>&1
+  "$bin" superuser upsert bench@motcua.local 'bench password 1' --dir="$data" >/dev/null
+  "$bin" serve --http=127.0.0.1:$PORT --dir="$data" >"$WORK/server-$label.log" 2>&1 &
+  PID=$! # the server itself, not a subshell, so that kill stops it
+  cd "$ROOT"
   until curl -fsS "$BASE/api/health" >/dev/null 2>&1; do sleep 0.05; done
   local su pw code key
   su=$(json -d '{"identity":"bench@motcua.local","password":"bench password 1"}' "$BASE/api/collections/_superusers/auth-with-password" | jq -r .token)

@@ -447,6 +447,12 @@ func saveBodies(ctx context.Context, base, name string, rec *recorder, dir strin
 		if !strings.HasPrefix(q.URL, base) || q.Status != 200 {
 			continue
 		}
+		switch network.ResourceType(q.Type) {
+		case network.ResourceTypeDocument, network.ResourceTypeStylesheet, network.ResourceTypeScript,
+			network.ResourceTypeFont, network.ResourceTypeImage:
+		default:
+			continue // API answers and the realtime stream are not files to serve
+		}
 		var body []byte
 		err := chromedp.Run(ctx, chromedp.ActionFunc(func(ctx context.Context) error {
 			b, err := network.GetResponseBody(id).Do(ctx)
