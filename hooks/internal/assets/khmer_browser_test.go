@@ -287,9 +287,9 @@ func TestServedFontsCoverThePages(t *testing.T) {
 	if err := chromedp.Run(ctx, network.Enable(), network.SetCacheDisabled(true)); err != nil {
 		t.Fatal(err)
 	}
-	page := func(htmlClass, body string) string {
-		doc := `<!doctype html><html class="` + htmlClass + `"><head><meta charset="utf-8"><link rel="stylesheet" href="` +
-			s.URL("app.css") + `"></head><body>` + body + `</body></html>`
+	page := func(bodyClass, body string) string {
+		doc := `<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="` +
+			s.URL("app.css") + `"></head><body class="` + bodyClass + `">` + body + `</body></html>`
 		return srv.URL + "/page?html=" + url.QueryEscape(doc)
 	}
 	only := func(used []string, family string) bool {
