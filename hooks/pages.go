@@ -2,19 +2,26 @@ package hooks
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"net/http"
 	"os"
+	"path"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/router"
 
 	"motcua/hooks/catalog"
 	"motcua/hooks/i18n"
+	"motcua/hooks/internal/assets"
 	"motcua/hooks/textnorm"
 	"motcua/pb_public"
 )
@@ -29,6 +36,8 @@ var pages = template.Must(template.New("").Funcs(template.FuncMap{
 	"bi": func(lang, key string) map[string]string {
 		return map[string]string{"Lang": lang, "Key": key}
 	},
+	// asset is the hashed URL of a static file: {{asset "app.css"}}.
+	"asset": func(name string) string { return staticAssets.Load().URL(name) },
 }).ParseFS(templateFS, "templates/*.html"))
 
 const langCookie = "lang"
@@ -154,7 +163,33 @@ func handleCatalogue(e *core.RequestEvent) error {
 		_ = r.UnmarshalJSONField("papers", &item.Papers)
 		p.Procedures = append(p.Procedures, item)
 	}
-	return render(e, http.StatusOK, "catalogue.html", p)
+	return renderRevalidated(e, "catalogue.html", p)
+}
+
+// renderRevalidated is render for a public page that changes rarely (the
+// catalogue): the browser keeps it and asks again every time, and an unchanged
+// page is a 304 of a few hundred bytes instead of the whole list again. The tag
+// is of the rendered bytes, so a new language, procedure or upgrade (new asset
+// hashes) changes it.
+func renderRevalidated(e *core.RequestEvent, name string, data any) error {
+	var buf bytes.Buffer
+	if err := pages.ExecuteTemplate(&buf, name, data); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	// Weak: the same page reaches one client gzipped and another plain.
+	etag := `W/"` + hex.EncodeToString(sum[:8]) + `"`
+	h := e.Response.Header()
+	h.Set("Cache-Control", "private, no-cache")
+	h.Set("ETag", etag)
+	if strings.Contains(e.Request.Header.Get("If-None-Match"), etag) {
+		e.Response.WriteHeader(http.StatusNotModified)
+		return nil
+	}
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	e.Response.WriteHeader(http.StatusOK)
+	_, err := e.Response.Write(buf.Bytes())
+	return err
 }
 
 func containsAll(s string, terms []string) bool {
@@ -211,22 +246,75 @@ func groupThousands(n int) string {
 	return b.String()
 }
 
-// bindStatic serves pb_public (embedded, or from dir while developing) for every
-// path no other route took. Fonts and scripts are cached for a day: an office PC
-// on a weak link should not fetch 1.2 MB of fonts on every page.
+// publicAssets builds the embedded pb_public once per process, in the
+// background from the first serve on (hooks/internal/assets): the health check
+// answers at once and the first page waits the few tens of milliseconds of
+// minifying and compressing instead. Every app of a test run shares it.
+var publicAssets = sync.OnceValue(func() *assets.Async { return assets.BuildAsync(pb_public.FS, assets.Options{}) })
+
+// staticAssets is the set the running server serves, for the "asset" template
+// function; nil (unhashed names) before the first serve.
+var staticAssets atomic.Pointer[assets.Async]
+
+// bindStatic serves pb_public (embedded, or from dir while developing, built at
+// once so a broken stylesheet stops the start) for every path no other route
+// took: static files under content-hashed names with a year's cache, pages
+// revalidated every time, compressed for clients that ask.
 func bindStatic(se *core.ServeEvent, dir string) error {
-	var fsys fs.FS = pb_public.FS
+	set := publicAssets()
 	if dir != "" {
-		fsys = os.DirFS(dir)
-	}
-	static := apis.Static(fsys, false)
-	se.Router.GET("/{path...}", func(e *core.RequestEvent) error {
-		if strings.HasPrefix(e.Request.URL.Path, "/static/") {
-			e.Response.Header().Set("Cache-Control", "public, max-age=86400")
+		set = assets.BuildAsync(os.DirFS(dir), assets.Options{})
+		if _, err := set.Wait(); err != nil {
+			return fmt.Errorf("build %s: %w", dir, err)
 		}
-		return static(e)
-	})
+	}
+	staticAssets.Store(set)
+	se.Router.GET("/{path...}", func(e *core.RequestEvent) error {
+		s, err := set.Wait()
+		if err != nil {
+			return e.InternalServerError("", fmt.Errorf("build pb_public: %w", err))
+		}
+		if s.Serve(e.Response, e.Request) {
+			return nil
+		}
+		return router.ErrFileNotFound
+	}).Bind(apis.SkipSuccessActivityLog())
+	bindCompression(se)
 	return nil
+}
+
+// bindCompression gzips what the server writes as it answers (pages from
+// templates, the kiosk and TV pages, JSON, CSV, SVG charts) for clients that
+// ask. Static files come precompressed from the asset set and PocketBase's
+// admin UI has its own gzip; files compressed already (QR codes, xlsx, field
+// bundles, uploads, backups) and the realtime stream are left alone.
+func bindCompression(se *core.ServeEvent) {
+	gz := apis.GzipWithConfig(apis.GzipConfig{MinLength: 1024})
+	se.Router.Bind(&hook.Handler[*core.RequestEvent]{
+		Id: "motcuaGzip",
+		Func: func(e *core.RequestEvent) error {
+			if !compressDynamic(e.Request.URL.Path) {
+				return e.Next()
+			}
+			return gz.Func(e)
+		},
+	})
+}
+
+func compressDynamic(p string) bool {
+	switch {
+	case p == "/tra-cuu" || strings.HasPrefix(p, "/tra-cuu/") || p == "/thu-tuc" || p == "/kiosk" || p == "/display":
+		return true
+	case !strings.HasPrefix(p, "/api/"),
+		strings.HasPrefix(p, "/api/realtime"), strings.HasPrefix(p, "/api/files/"),
+		strings.HasPrefix(p, "/api/backups"), strings.HasPrefix(p, "/api/motcua/field/"):
+		return false
+	}
+	switch path.Ext(p) {
+	case ".png", ".jpg", ".xlsx", ".zip", ".pdf", ".age":
+		return false
+	}
+	return true
 }
 
 // bindI18nRoutes serves each language's catalogue to browser code.
