@@ -63,7 +63,11 @@ run_one() {
   "$bin" serve --http=127.0.0.1:$PORT --dir="$data" >"$WORK/server-$label.log" 2>&1 &
   PID=$! # the server itself, not a subshell, so that kill stops it
   cd "$ROOT"
-  until curl -fsS "$BASE/api/health" >/dev/null 2>&1; do sleep 0.05; done
+  for _ in $(seq 600); do
+    curl -fsS "$BASE/api/health" >/dev/null 2>&1 && break
+    kill -0 "$PID" 2>/dev/null || { cat "$WORK/server-$label.log" >&2; exit 1; }
+    sleep 0.05
+  done
   local su pw code key
   su=$(json -d '{"identity":"bench@motcua.local","password":"bench password 1"}' "$BASE/api/collections/_superusers/auth-with-password" | jq -r .token)
   pw=$(grep -o 'demo.reception *password: [^ ]*' "$WORK/seed-$label.txt" | awk '{print $3}')
@@ -109,7 +113,11 @@ if [ "$LABEL" = after ]; then
   log "[peer] stock PocketBase apis.Static serving the same saved files"
   "$WORK/pageweight" peer -dir "$WORK/peer" -http 127.0.0.1:$PEER_PORT >"$WORK/peer.log" 2>&1 &
   PEER=$!
-  until curl -fsS "http://127.0.0.1:$PEER_PORT/api/health" >/dev/null 2>&1; do sleep 0.05; done
+  for _ in $(seq 600); do
+    curl -fsS "http://127.0.0.1:$PEER_PORT/api/health" >/dev/null 2>&1 && break
+    kill -0 "$PEER" 2>/dev/null || { cat "$WORK/peer.log" >&2; exit 1; }
+    sleep 0.05
+  done
   "$WORK/pageweight" measure -base "http://127.0.0.1:$PEER_PORT" -json "$ROOT/bench/pageweight/peer.json" \
     -page "status-vi=/status-vi.html" -page "status-km=/status-km.html" \
     -page "catalogue-vi=/catalogue-vi.html" -page "catalogue-km=/catalogue-km.html"

@@ -503,12 +503,14 @@ func peerCmd(args []string) error {
 		defer os.RemoveAll(tmp)
 		*data = tmp
 	}
+	// PocketBase reads its command line from os.Args (and skips bootstrapping
+	// for a command it does not know): give it the one a stock app would have.
+	os.Args = []string{os.Args[0], "serve", "--http=" + *addr, "--dir=" + *data}
 	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDataDir: *data, HideStartBanner: true})
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.Router.GET("/{path...}", apis.Static(os.DirFS(*dir), false))
 		return se.Next()
 	})
-	app.RootCmd.SetArgs([]string{"serve", "--http=" + *addr})
 	if err := app.Start(); err != nil {
 		return fmt.Errorf("peer: %w", err)
 	}
