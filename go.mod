@@ -3,7 +3,6 @@ module motcua
 go 1.26.8
 
 require (
-	github.com/andybalholm/brotli v1.3.0
 	github.com/chromedp/cdproto v0.0.0-20260321001828-e3e3800016bc
 	github.com/chromedp/chromedp v0.15.1
 	github.com/makiuchi-d/gozxing v0.1.1

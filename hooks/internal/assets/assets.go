@@ -7,9 +7,8 @@
 // in the folder's CSS (url(), @import), HTML pages (src, href, inline style and
 // script) and JS string literals is rewritten to the hashed name, and templates
 // get the hashed name from Set.URL. JS and SVG are minified (CSS and HTML gain
-// too little after compression: see minify.go); text is stored gzip- and
-// brotli-compressed next to the plain bytes, and the handler picks the one the
-// client's Accept-Encoding asks for.
+// too little after compression: see minify.go); text is stored gzip-compressed
+// next to the plain bytes, sent to clients whose Accept-Encoding asks for it.
 //
 // What keeps working after an upgrade: the unhashed name (/static/app.css)
 // answers with the current bytes and a short cache, for bookmarks and other
@@ -74,7 +73,6 @@ type file struct {
 	etag     string // quoted, of the plain bytes
 	plain    []byte
 	gzip     []byte // nil when it does not pay
-	br       []byte // nil when it does not pay
 	source   int    // size before minification
 	minified bool
 }
@@ -88,7 +86,6 @@ type FileInfo struct {
 	SourceSize int    // bytes in the folder
 	Size       int    // bytes served plain (after rewriting and minification)
 	GzipSize   int    // bytes served gzip-compressed; 0 when not offered
-	BrotliSize int    // bytes served brotli-compressed; 0 when not offered
 }
 
 // Build reads every file of fsys (the public folder: pages at its root, static
@@ -235,7 +232,7 @@ func (b *builder) make(name string) (*file, error) {
 		f.url = "/" + hashedName(name, digest[:hashLen])
 	}
 	if compressible(ctype) {
-		f.gzip, f.br = compress(data)
+		f.gzip = compress(data)
 	}
 	return f, nil
 }
@@ -356,7 +353,7 @@ func (s *Set) Files() []FileInfo {
 	for _, f := range s.ordered {
 		out = append(out, FileInfo{
 			Name: f.name, URL: f.url, Hashed: f.hashed, Type: f.ctype,
-			SourceSize: f.source, Size: len(f.plain), GzipSize: len(f.gzip), BrotliSize: len(f.br),
+			SourceSize: f.source, Size: len(f.plain), GzipSize: len(f.gzip),
 		})
 	}
 	return out
@@ -403,7 +400,7 @@ func contentType(name string) string {
 	return "application/octet-stream"
 }
 
-// compressible is text, which gzip and brotli shrink; fonts in WOFF2, images
+// compressible is text, which gzip shrinks; fonts in WOFF2, images
 // and audio are compressed already.
 func compressible(ctype string) bool {
 	switch {

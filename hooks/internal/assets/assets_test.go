@@ -56,7 +56,10 @@ func get(t *testing.T, h http.Handler, path string) (*http.Response, string) {
 	defer srv.Close()
 	req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
 	req.Header.Set("Accept-Encoding", "identity")
-	res, err := srv.Client().Transport.RoundTrip(req)
+	tr := srv.Client().Transport.(*http.Transport).Clone()
+	tr.DisableCompression = true
+	defer tr.CloseIdleConnections()
+	res, err := tr.RoundTrip(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 
 // minifier wraps tdewolff/minify for the kinds where it pays.
 //
-// Measured on pb_public (bench/RESULTS.md): after brotli, minifying the
+// Measured on pb_public (bench/RESULTS.md): after compression, minifying the
 // scripts saves 25-45 % (the camera page's QR decoder goes from 257 KB to
 // 137 KB before compression); the stylesheet and the pages save a few hundred
 // bytes in all, and the CSS minifier rewrites font-family names in lower case

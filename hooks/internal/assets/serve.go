@@ -111,24 +111,20 @@ func (f *file) kindIsPage() bool { return kindOf(f.ctype) == kindHTML }
 // the conditional request (If-None-Match → 304), HEAD, ranges and
 // Content-Length.
 func (f *file) write(w http.ResponseWriter, r *http.Request, cache string) {
-	enc, body := f.choose(r.Header.Get("Accept-Encoding"))
+	gzipped, body := f.choose(r.Header.Get("Accept-Encoding"))
 	h := w.Header()
 	h.Set("Content-Type", f.ctype)
 	h.Set("Cache-Control", cache)
 	h.Set("X-Content-Type-Options", "nosniff")
-	if f.gzip != nil || f.br != nil {
+	if f.gzip != nil {
 		h.Add("Vary", "Accept-Encoding")
 	}
 	// Each representation has its own entity tag: a cache holding the gzip
-	// bytes must not be told they are the brotli ones.
+	// bytes must not be told they are the plain ones.
 	etag := f.etag
-	switch enc {
-	case encGzip:
+	if gzipped {
 		h.Set("Content-Encoding", "gzip")
 		etag = strings.TrimSuffix(etag, `"`) + `-gz"`
-	case encBrotli:
-		h.Set("Content-Encoding", "br")
-		etag = strings.TrimSuffix(etag, `"`) + `-br"`
 	}
 	h.Set("ETag", etag)
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
