@@ -220,13 +220,3 @@ func TestPublicFonts(t *testing.T) {
 		t.Errorf("%d Khmer faces, want regular, bold and the citizen pages' regular-only one", khmer)
 	}
 }
-
-// BenchmarkBuildPublic is what Build adds to a cold start: reading, rewriting,
-// minifying and compressing the embedded pb_public.
-func BenchmarkBuildPublic(b *testing.B) {
-	for b.Loop() {
-		if _, err := Build(pb_public.FS, Options{}); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
