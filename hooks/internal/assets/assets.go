@@ -440,3 +440,21 @@ func kindOf(ctype string) kind {
 	}
 	return kindOther
 }
+
+// RewriteHTML gives an HTML document (one not in the folder: a page written
+// elsewhere) with its references to the set's static files changed to their
+// hashed URLs, the same way Build rewrites the folder's pages; references to
+// anything the set does not hold are left as written.
+func (s *Set) RewriteHTML(doc []byte) ([]byte, error) {
+	return rewriteMarkup("document", doc, func(from, ref string) (string, bool, error) {
+		target, suffix, ok := refTarget("index.html", ref) // a page at the root
+		if !ok {
+			return "", false, nil
+		}
+		f := s.byName["/"+target]
+		if f == nil {
+			return "", false, nil
+		}
+		return f.url + suffix, true, nil
+	})
+}

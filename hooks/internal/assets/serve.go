@@ -129,3 +129,25 @@ func (f *file) write(w http.ResponseWriter, r *http.Request, cache string) {
 	h.Set("ETag", etag)
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
 }
+
+// ServeFile answers r with one file of the set, by its name in the folder
+// ("kiosk.html"), whatever the request's path: for routes of their own such as
+// /kiosk and /display. It reports false, writing nothing, when the set has no
+// such file.
+func (s *Set) ServeFile(w http.ResponseWriter, r *http.Request, name string) bool {
+	f := s.byName["/"+strings.TrimPrefix(name, "/")]
+	if f == nil {
+		return false
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+		return true
+	}
+	cache := CacheShort // not under its hashed name: it may change
+	if f.kindIsPage() {
+		cache = CachePage
+	}
+	f.write(w, r, cache)
+	return true
+}

@@ -312,3 +312,45 @@ func FuzzAccepts(f *testing.F) {
 		}
 	})
 }
+
+// TestServeFile: a route of its own (/kiosk) gets the page with the page's
+// cache and compression; a name the set lacks is left to the caller.
+func TestServeFile(t *testing.T) {
+	s := mustBuild(t, bigFolder(), Options{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.ServeFile(w, r, strings.TrimPrefix(r.URL.Path, "/as/")) {
+			http.Error(w, "not ours", http.StatusTeapot)
+		}
+	}))
+	defer srv.Close()
+	res, body := fetch(t, srv, "GET", "/as/about.html", map[string]string{"Accept-Encoding": "gzip"})
+	if res.StatusCode != 200 || res.Header.Get("Cache-Control") != CachePage || res.Header.Get("Content-Encoding") != "gzip" {
+		t.Errorf("ServeFile(about.html): %d, %q, %q", res.StatusCode, res.Header.Get("Cache-Control"), res.Header.Get("Content-Encoding"))
+	}
+	if page := decode(t, "gzip", body); !bytes.Contains(page, []byte(s.URL("big.css"))) {
+		t.Errorf("ServeFile(about.html) is not the built page: %.80q", page)
+	}
+	if res, _ := fetch(t, srv, "GET", "/as/static/big.css", nil); res.Header.Get("Cache-Control") != CacheShort {
+		t.Errorf("ServeFile of a static file by its unhashed name: Cache-Control %q", res.Header.Get("Cache-Control"))
+	}
+	if res, _ := fetch(t, srv, "GET", "/as/gone.html", nil); res.StatusCode != http.StatusTeapot {
+		t.Errorf("ServeFile of a missing file answered %d", res.StatusCode)
+	}
+}
+
+// TestRewriteHTML: a document from elsewhere gets the hashed names of the
+// set's files and keeps every other reference.
+func TestRewriteHTML(t *testing.T) {
+	s := mustBuild(t, folder(), Options{})
+	doc := `<link rel="stylesheet" href="/static/app.css"><script src="/static/js/gone.js"></script>` +
+		`<a href="/intake.html">x</a><img src="/static/img/logo.svg#a">`
+	out, err := s.RewriteHTML([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `<link rel="stylesheet" href="` + s.URL("app.css") + `"><script src="/static/js/gone.js"></script>` +
+		`<a href="/intake.html">x</a><img src="` + s.URL("img/logo.svg") + `#a">`
+	if string(out) != want {
+		t.Errorf("RewriteHTML:\n got %s\nwant %s", out, want)
+	}
+}
