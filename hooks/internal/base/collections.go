@@ -15,4 +15,5 @@ const (
 	ColCounters        = "counters"
 	ColTickets         = "tickets"
 	ColFieldKits       = "field_kits"
+	ColVoiceClips      = "voice_clips"
 )
