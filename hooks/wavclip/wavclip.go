@@ -48,12 +48,15 @@ type Limits struct {
 // "đến quầy" said slowly), at least 0.15 s, of which 0.1 s at -40 dBFS or
 // louder, 1 MiB at most (4 s of 48 kHz is 384 KB).
 var DefaultLimits = Limits{
-	MaxBytes:    1 << 20,
+	MaxBytes:    MaxClipBytes,
 	MinDuration: 150 * time.Millisecond,
 	MaxDuration: 4 * time.Second,
 	MinLoudness: 0.01,
 	MinVoiced:   100 * time.Millisecond,
 }
+
+// MaxClipBytes is the largest clip file DefaultLimits accept.
+const MaxClipBytes = 1 << 20
 
 // Info describes a clip.
 type Info struct {
