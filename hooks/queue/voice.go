@@ -82,8 +82,8 @@ type voiceClipView struct {
 // voiceList is the answer of GET /api/motcua/queue/voice.
 type voiceList struct {
 	Clips   []voiceClipView `json:"clips"`
-	Missing map[string]int  `json:"missing"`  // per language, clips with no sound at all
-	Starter map[string]int  `json:"starter"`  // per language, words still in the machine voice
+	Missing map[string]int  `json:"missing"` // per language, clips with no sound at all
+	Starter map[string]int  `json:"starter"` // per language, words still in the machine voice
 	Version string          `json:"version"` // changes whenever a clip does
 }
 
