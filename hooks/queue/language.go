@@ -57,8 +57,11 @@ func (r routing) bind(p dbx.Params) dbx.Params {
 }
 
 // noneWaiting is the 404 of a call that found nothing to call: plain when the
-// groups are empty; naming the tickets left for another language's counters,
-// and when the first of them comes to any counter, when there are such.
+// groups are empty; else saying the rest wait for another language's counter,
+// with how many (data.waiting_other_language) and in how many minutes the
+// first of them comes to any counter (data.minutes). The message itself has no
+// numbers, so pages that translate it by key alone say it right; the counter
+// page shows the numbers from the board.
 func (r routing) noneWaiting(app core.App, day string, groups []string, now time.Time) error {
 	var left struct {
 		N      int    `db:"n"`
@@ -78,7 +81,7 @@ func (r routing) noneWaiting(app core.App, day string, groups []string, now time
 	if err == nil {
 		minutes = max(1, int(math.Ceil(oldest.Add(r.wait).Sub(now).Minutes())))
 	}
-	apiErr := base.KeyedError(http.StatusNotFound, "queue.none_waiting_language", "n", left.N, "minutes", minutes)
+	apiErr := base.KeyedError(http.StatusNotFound, "queue.none_waiting_language")
 	apiErr.Data["waiting_other_language"] = left.N
 	apiErr.Data["minutes"] = minutes
 	return apiErr

@@ -17,7 +17,6 @@ import (
 	"github.com/pocketbase/pocketbase/tools/filesystem"
 
 	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/web"
 	"motcua/hooks/wavclip"
 )
 
@@ -50,8 +49,8 @@ func starterClip(key string) []byte {
 // maxClipUpload bounds a whole clip upload (the WAV and the form around it).
 const maxClipUpload = wavclip.MaxClipBytes + 64<<10
 
-// bindVoiceRoutes serves the clip list, the clips, their upload and removal,
-// and the recording page.
+// bindVoiceRoutes serves the clip list, the clips, their upload and removal.
+// The recording page is pb_public/voice.html.
 func bindVoiceRoutes(se *core.ServeEvent) error {
 	g := se.Router.Group("/api/motcua/queue/voice")
 	read := requireQueueClient(kindsThatHear...)
@@ -61,7 +60,6 @@ func bindVoiceRoutes(se *core.ServeEvent) error {
 	record := base.RequireStaff(base.RoleLeader)
 	g.POST("/clips", handleVoiceSave).BindFunc(record)
 	g.DELETE("/clips/{key}", handleVoiceDelete).BindFunc(record)
-	se.Router.GET("/voice.html", web.StaticPage(se.App, "voice.html"))
 	return nil
 }
 
