@@ -304,3 +304,159 @@ func TestBrowserRecordingFaults(t *testing.T) {
 		})
 	}
 }
+
+// TestBrowserVoiceNumbersAndFallbacks: the TV's player reads numbers as
+// people say them in each language; two calls made together are said one
+// after the other, never over each other; a Khmer sentence with a word nobody
+// recorded falls back (headless Chromium has no voice: to the text) while its
+// Vietnamese sentence still plays from clips; and a TV whose sound is blocked
+// keeps showing every call.
+func TestBrowserVoiceNumbersAndFallbacks(t *testing.T) {
+	app := newTestApp(t)
+	testkit.OpenAllDay(t, app)
+	c1 := testkit.MakeCounter(t, app, 1, "A")
+	c2 := testkit.MakeCounter(t, app, 2, "A")
+	testkit.MakeDevice(t, app, domain.DeviceDisplay, "tv.fallback")
+	officer := testkit.MakeStaff(t, app, base.RoleReception, "fb.officer")
+	mux := testkit.NewMux(t, app)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+
+	tv := micBrowser(t, "", false)
+	err := chromedp.Run(tv,
+		chromedp.Navigate(srv.URL+"/display"),
+		deviceSignIn("tv.fallback"),
+		chromedp.Poll(`document.body.getAttribute("data-live") === "1" && motcuaVoice.buffers["vi.digit_1"] && motcuaVoice.running()`, nil, every),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var words map[string]string
+	err = chromedp.Run(tv, chromedp.Evaluate(`(() => {
+		const out = {};
+		for (const n of [0, 5, 10, 12, 15, 20, 21, 24, 25, 30, 99, 100, 105, 110, 115, 1000, 1005, 1024, 2000])
+			for (const l of ["vi", "km"]) out[l + n] = motcuaVoice.number(l, n).join(" ");
+		out.call = motcuaVoice.words("km", "B107", 12).join(" ");
+		return out;
+	})()`, &words))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[string]string{
+		"vi0": "digit_0", "vi5": "digit_5", "vi10": "ten", "vi12": "ten digit_2", "vi15": "ten five_after_ten",
+		"vi20": "digit_2 tens", "vi21": "digit_2 tens one_after_tens", "vi24": "digit_2 tens digit_4",
+		"vi25": "digit_2 tens five_after_ten", "vi99": "digit_9 tens digit_9", "vi100": "digit_1 hundred",
+		"vi105": "digit_1 hundred zero_ten digit_5", "vi110": "digit_1 hundred ten", "vi115": "digit_1 hundred ten five_after_ten",
+		"vi1000": "digit_1 thousand", "vi1005": "digit_1 thousand digit_0 hundred zero_ten digit_5",
+		"vi1024": "digit_1 thousand digit_0 hundred digit_2 tens digit_4", "vi2000": "digit_2 thousand",
+		"km0": "digit_0", "km5": "digit_5", "km10": "ten", "km12": "ten digit_2", "km15": "ten digit_5", "km20": "tens_2",
+		"km21": "tens_2 digit_1", "km30": "tens_3", "km99": "tens_9 digit_9", "km100": "digit_1 hundred",
+		"km105": "digit_1 hundred digit_5", "km110": "digit_1 hundred ten", "km1024": "digit_1 thousand tens_2 digit_4",
+		"call": "km.invite km.letter_b km.digit_1 km.hundred km.digit_7 km.to_counter km.ten km.digit_2",
+	} {
+		if words[k] != want {
+			t.Errorf("%s reads %q, want %q", k, words[k], want)
+		}
+	}
+	// Every word the player can ask for is one the server lists.
+	for _, k := range []string{"vi.tens", "vi.one_after_tens", "vi.five_after_ten", "vi.zero_ten", "km.tens_9", "km.hundred", "km.thousand"} {
+		if !voiceKeyKnown(k) {
+			t.Errorf("the player asks for %s, which the server does not know", k)
+		}
+	}
+
+	// Two calls at once: a Khmer ticket (no Khmer clip recorded) and a Vietnamese one.
+	k1 := testkit.IssueTicketIn(t, mux, officer.Token, "A", "km", false)
+	v2 := testkit.IssueTicketIn(t, mux, officer.Token, "A", "vi", false)
+	if code, _ := callAs(mux, officer.Token, c1.Id); code != http.StatusOK {
+		t.Fatal("call 1")
+	}
+	if code, _ := callAs(mux, officer.Token, c2.Id); code != http.StatusOK {
+		t.Fatal("call 2")
+	}
+	var log []map[string]any
+	var shown []string
+	err = chromedp.Run(tv,
+		chromedp.Poll(`motcuaVoice.log.filter(e => e.kind === "end").length === 2`, nil, chromedp.WithPollingInterval(100*time.Millisecond)),
+		chromedp.Evaluate(`motcuaVoice.log`, &log),
+		chromedp.Evaluate(`Array.from(document.querySelectorAll("#last-calls .code")).map(e => e.textContent)`, &shown),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seq []string
+	for _, e := range log {
+		s := e["call"].(string) + ":" + e["kind"].(string)
+		if l, ok := e["lang"].(string); ok {
+			s += ":" + l
+		}
+		seq = append(seq, s)
+	}
+	a, b := k1.Code, v2.Code
+	// "A001 → quầy 1" is five words: invite, letter, one, to the counter, one.
+	want := []string{a + ":start", a + ":chime", a + ":text:km"}
+	for range 5 {
+		want = append(want, a+":clip:vi")
+	}
+	want = append(want, a+":text:km")
+	for range 5 {
+		want = append(want, a+":clip:vi")
+	}
+	want = append(want, a+":end", b+":start", b+":chime")
+	for range 10 {
+		want = append(want, b+":clip:vi")
+	}
+	want = append(want, b+":end")
+	if !slices.Equal(seq, want) {
+		t.Errorf("the TV said\n  %v\nwant\n  %v", seq, want)
+	}
+	if missing, _ := log[2]["missing"].([]any); len(missing) != 5 {
+		t.Errorf("the Khmer fallback names %v as missing, want all 5 words", log[2]["missing"])
+	}
+	if !slices.Equal(shown, []string{b, a}) {
+		t.Errorf("last calls show %v", shown)
+	}
+
+	// Sound stopped: the calls still show, and the log says why it was silent.
+	quiet := testkit.NewBrowser(t)
+	err = chromedp.Run(quiet,
+		chromedp.Navigate(srv.URL+"/display"),
+		deviceSignIn("tv.fallback"),
+		chromedp.WaitVisible("#board", chromedp.ByQuery),
+		chromedp.Poll(`document.body.getAttribute("data-live") === "1"`, nil, every),
+		// The audio device stops (as when a TV's sound output is lost or was never allowed).
+		chromedp.Evaluate(`motcuaVoice.context().suspend().then(() => motcuaVoice.ctx.state)`, nil, testkit.AwaitPromise),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	finishTicket(t, mux, officer.Token, map[string]any{"id": k1.ID, "code": a})
+	k3 := testkit.IssueTicketIn(t, mux, officer.Token, "A", "km", false)
+	if code, _ := callAs(mux, officer.Token, c1.Id); code != http.StatusOK {
+		t.Fatal("call 3")
+	}
+	var quietLog []map[string]any
+	var cell string
+	pollCtx, cancel := context.WithTimeout(quiet, 15*time.Second)
+	defer cancel()
+	if err := chromedp.Run(pollCtx, chromedp.Poll(`motcuaVoice.log.some(e => e.kind === "end")`, nil, every)); err != nil {
+		var dump any
+		_ = chromedp.Run(quiet, chromedp.Evaluate(`({log: motcuaVoice.log, state: motcuaVoice.ctx && motcuaVoice.ctx.state, last: document.getElementById("last-calls").textContent})`, &dump))
+		t.Fatalf("the silent TV never finished the call: %v %v", err, dump)
+	}
+	err = chromedp.Run(quiet,
+		chromedp.Evaluate(`motcuaVoice.log`, &quietLog),
+		chromedp.Text("#counter-"+c1.Id+" .code", &cell, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cell != k3.Code {
+		t.Errorf("the silent TV shows %q at counter 1, want %s", cell, k3.Code)
+	}
+	for _, e := range quietLog {
+		if e["kind"] == "clip" || (e["kind"] == "text" && e["audio"] != false) {
+			t.Errorf("with sound blocked the TV logged %v", e)
+		}
+	}
+}
