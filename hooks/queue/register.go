@@ -15,5 +15,7 @@ func Register(app core.App) {
 		base.ServeStep{Name: "queue", Bind: bindQueueRoutes},
 		base.ServeStep{Name: "voice", Bind: bindVoiceRoutes})
 	domain.AddPanel(app, domain.Panel{Name: "queue", Build: queuePanel})
+	domain.AddPanel(app, domain.Panel{Name: "queue_languages", Build: queueLanguagePanel})
+	domain.AddReportAnnex(app, domain.Annex{Name: "queue_languages", Build: queueLanguageAnnex})
 	app.OnRecordValidate(base.ColVoiceClips).BindFunc(checkVoiceClipRecord)
 }
