@@ -68,7 +68,7 @@
       var td = document.querySelector('#waiting td[data-group="' + g.letter + '"]');
       var by = g.waiting_by_language || {};
       if (td && g.waiting) {
-        td.textContent = g.waiting + " (" + LANGS.map(function (l) { return M.t("lang." + l) + ": " + (by[l] || 0); }).join(" · ") + ")";
+        td.textContent = g.waiting + " (" + LANGS.map(function (l) { return M.t("qlang." + l) + " " + (by[l] || 0); }).join(" · ") + ")";
       }
       var mine = state.board.counters.filter(function (c) { return c.id === state.counter; })[0];
       if (mine && mine.groups.indexOf(g.id) >= 0 && langs.length) {

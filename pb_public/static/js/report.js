@@ -18,6 +18,7 @@
   function num(v) { return v === null || v === undefined ? "" : String(v); }
 
   function draw() {
+    window.__motcuaReport = rep; document.dispatchEvent(new CustomEvent("motcua:report", { detail: rep })); // annexes (report_queue.js)
     var tbl = $("report"); tbl.innerHTML = "";
     var cols = rep.columns;
     var r1 = document.createElement("tr"), r2 = document.createElement("tr"), r3 = document.createElement("tr");

@@ -54,6 +54,11 @@
       var t = document.createElement("span");
       t.textContent = M.t("voice.missing_count", { lang: M.t("lang." + l), n: missing.length, total: mine.length });
       div.appendChild(n); div.appendChild(t);
+      var starter = mine.filter(function (c) { return c.source === "starter"; }).length;
+      if (starter) {
+        var st = document.createElement("span"); st.className = "sub";
+        st.textContent = M.t("voice.starter_count", { n: starter }); div.appendChild(st);
+      }
       if (missing.length) {
         var w = document.createElement("span"); w.className = "sub"; w.lang = l;
         w.textContent = missing.map(function (c) { return c.say; }).join(", ");
