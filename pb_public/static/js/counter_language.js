@@ -86,9 +86,9 @@
 
   function change(ticket, lang) {
     M.api("/api/motcua/queue/language", { method: "POST", body: { ticket: ticket.id, language: lang } }).then(function (t) {
-      M.say($("msg"), "ok", M.t("counter.language_changed", { code: t.code, lang: M.t("lang." + lang) }));
+      M.say($("msg"), "ok", function () { return M.t("counter.language_changed", { code: t.code, lang: M.t("lang." + lang) }); });
       document.dispatchEvent(new CustomEvent("motcua:counter-reload"));
-    }, function (err) { M.say($("msg"), "error", M.errorText(err)); });
+    }, function (err) { M.sayError($("msg"), err); });
   }
 
   document.addEventListener("motcua:counter", function (ev) { state = ev.detail; draw(); });
