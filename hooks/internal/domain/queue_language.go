@@ -126,7 +126,7 @@ func QueueLanguageFigures(app core.App, from, to time.Time, by string) ([]Langua
 	}
 	rows, err := app.DB().NewQuery(`SELECT day, language, status, called_at != '' AS called, wait_seconds, service_seconds,
 		called_languages LIKE '%"km"%' AS by_km
-		FROM tickets WHERE issued_at >= {:from} AND issued_at < {:to} ORDER BY day`).
+		FROM tickets WHERE issued_at >= {:from} AND issued_at < {:to} ORDER BY issued_at`).
 		Bind(dbx.Params{"from": base.DBTime(from), "to": base.DBTime(to)}).Rows()
 	if err != nil {
 		return nil, total, fmt.Errorf("queue figures by language: %w", err)

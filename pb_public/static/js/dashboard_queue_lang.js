@@ -16,7 +16,8 @@
     card.textContent = "";
     var h = document.createElement("h2"); h.textContent = M.t("qlang.title"); card.appendChild(h);
     var rows = [p.today].concat(p.months.slice().reverse());
-    card.appendChild(window.motcuaQueueLangTable(rows, function (k) { return M.t(k); }, function (f) {
+    var wrap = document.createElement("div"); wrap.className = "scroll-x"; card.appendChild(wrap);
+    wrap.appendChild(window.motcuaQueueLangTable(rows, function (k) { return M.t(k); }, function (f) {
       return f === p.today ? M.t("qlang.today") : f.period.slice(5, 7) + "/" + f.period.slice(0, 4);
     }));
     var note = document.createElement("p"); note.className = "muted"; note.textContent = M.t("qlang.note"); card.appendChild(note);

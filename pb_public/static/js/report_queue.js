@@ -19,12 +19,15 @@
     }
     box.textContent = "";
     var a = rep && rep.annexes && rep.annexes.queue_languages;
-    box.classList.toggle("hidden", !a);
-    if (!a) return;
+    // No queue in the period (an office without a kiosk): no annex page.
+    var none = a && !a.too_long && !(a.total.vi.tickets + a.total.km.tickets + a.total.unknown.tickets);
+    box.classList.toggle("hidden", !a || none);
+    if (!a || none) return;
     var h = document.createElement("h3"); h.appendChild(both("qlang.annex_title")); box.appendChild(h);
     if (a.too_long) { var p = document.createElement("p"); p.appendChild(both("qlang.too_long")); box.appendChild(p); return; }
     var rows = a.rows.concat([a.total]);
-    box.appendChild(window.motcuaQueueLangTable(rows, both, function (f) {
+    var card = document.createElement("div"); card.className = "card"; box.appendChild(card); // scrolls on a phone
+    card.appendChild(window.motcuaQueueLangTable(rows, both, function (f) {
       if (f === a.total) return (dicts.vi["report.total"] || "") + " / " + (dicts.km["report.total"] || "");
       return a.by === "day" ? f.period.slice(8, 10) + "/" + f.period.slice(5, 7) : f.period.slice(5, 7) + "/" + f.period.slice(0, 4);
     }));
