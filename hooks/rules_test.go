@@ -233,10 +233,10 @@ func TestRulesMatrix(t *testing.T) {
 		base.ColCounters:      {see: queueReaders},
 		base.ColTickets:       {see: queueReaders},
 		// Clips are recorded only through /api/motcua/queue/voice/clips (checked by content).
-		base.ColVoiceClips:    {see: queueReaders},
-		base.ColFieldKits:     {see: []string{"leader"}},
-		backup.ColBackupRuns:  {},
-		"users":               {}, // PocketBase's unused default, closed by a migration
+		base.ColVoiceClips:   {see: queueReaders},
+		base.ColFieldKits:    {see: []string{"leader"}},
+		backup.ColBackupRuns: {},
+		"users":              {}, // PocketBase's unused default, closed by a migration
 	}
 	// Every collection of ours is in the table: a new collection without a
 	// row here fails, so its rules are never left untested.
