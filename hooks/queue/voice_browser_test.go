@@ -87,8 +87,9 @@ func recordOnPage(ctx context.Context, key string, d time.Duration) (string, err
 		return verdict, err
 	}
 	time.Sleep(d)
+	// Press stop unless the page stopped by itself (5 s at most).
 	err = chromedp.Run(ctx,
-		chromedp.Click(row+` [data-action="record"]`, chromedp.ByQuery),
+		chromedp.Evaluate(`document.getElementById("msg").getAttribute("data-key") === "voice.recording" && (document.querySelector("`+row+` [data-action=record]").click(), true)`, nil),
 		chromedp.Poll(`!["voice.recording","voice.saving"].includes(document.getElementById("msg").getAttribute("data-key"))`, nil, every),
 		chromedp.Evaluate(`document.getElementById("msg").getAttribute("data-key")`, &verdict),
 	)
@@ -252,8 +253,8 @@ func storedClip(t *testing.T, app core.App, rec *core.Record) (wavclip.Info, []i
 }
 
 // TestBrowserRecordingFaults: a microphone that hears nothing, a browser with
-// no microphone, and a refused permission each give their message in
-// Vietnamese and Khmer, and save nothing.
+// no microphone, a refused permission and a recording that runs too long each
+// give their message in Vietnamese and Khmer, and save nothing.
 func TestBrowserRecordingFaults(t *testing.T) {
 	app := newTestApp(t)
 	testkit.MakeStaff(t, app, base.RoleLeader, "voice.faults")
@@ -261,10 +262,13 @@ func TestBrowserRecordingFaults(t *testing.T) {
 	cases := []struct {
 		name, mic, want string
 		deny            bool
+		record          time.Duration
 	}{
-		{"silent microphone", "silent", "voice.clip_silent", false},
-		{"no microphone", "", "voice.mic_missing", false},
-		{"permission refused", "tone", "voice.mic_denied", true},
+		{"silent microphone", "silent", "voice.clip_silent", false, 1500 * time.Millisecond},
+		{"no microphone", "", "voice.mic_missing", false, 0},
+		{"permission refused", "tone", "voice.mic_denied", true, 0},
+		// The page stops by itself at 5 s; the tones in it span more than 4 s.
+		{"too long", "tone", "voice.clip_too_long", false, 5500 * time.Millisecond},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -285,7 +289,7 @@ func TestBrowserRecordingFaults(t *testing.T) {
 			if err := chromedp.Run(ctx, staffSignIn(url, "voice.faults", "/voice.html")); err != nil {
 				t.Fatal(err)
 			}
-			verdict, err := recordOnPage(ctx, "km.digit_1", 1500*time.Millisecond)
+			verdict, err := recordOnPage(ctx, "km.digit_1", tc.record)
 			if err != nil {
 				t.Fatal(err)
 			}
