@@ -226,6 +226,20 @@ func TestBrowserRecordClipThenTVCalls(t *testing.T) {
 	if got := log[2]["url"]; got != clipOf(l, "km.invite").URL {
 		t.Errorf("km.invite played from %v, the list says %s", got, clipOf(l, "km.invite").URL)
 	}
+	// A re-recording reaches the running TV by itself (realtime on voice_clips).
+	again := wavclip.Encode(wavclip.Tone(520, 0.4, 600*time.Millisecond, 16000), 16000)
+	if res := postClip(mux, leader.Token, "km.invite", "c.wav", again); res.Code != http.StatusOK {
+		t.Fatal(res.Body.String())
+	}
+	newURL := clipOf(voiceListOf(t, mux, leader.Token), "km.invite").URL
+	var seconds float64
+	err = chromedp.Run(tv,
+		chromedp.Poll(`motcuaVoice.urls["km.invite"] === "`+newURL+`"`, nil, every),
+		chromedp.Evaluate(`motcuaVoice.buffers["km.invite"].duration`, &seconds),
+	)
+	if err != nil || seconds < 0.55 || seconds > 0.65 {
+		t.Errorf("the TV did not take the new km.invite (%v, %.2f s)", err, seconds)
+	}
 }
 
 // storedClip reads a voice clip's saved file.
