@@ -44,7 +44,7 @@ func figuresByLanguage(app core.App, from, to time.Time) (*languageFigures, erro
 const dashboardMonths = 6
 
 // languagePanel is the dashboard's "queue_languages": today, and the last
-// months, the current one last.
+// months, the current one last (a month without tickets has zero rows).
 type languagePanel struct {
 	Today  domain.LanguageFigure   `json:"today"`
 	Months []domain.LanguageFigure `json:"months"`
@@ -58,12 +58,31 @@ func queueLanguagePanel(app core.App, now time.Time) (any, error) {
 		return nil, err
 	}
 	t.Period = today.String()
-	first := time.Date(today.Year, today.Month-dashboardMonths+1, 1, 0, 0, 0, 0, base.Zone)
-	months, _, err := domain.QueueLanguageFigures(app, first, end, domain.ByMonth)
-	if err != nil {
-		return nil, err
+	// Months that are over do not change: each is summed once and kept in the
+	// app store; only the current month is summed on every refresh.
+	p := languagePanel{Today: t, Months: []domain.LanguageFigure{}}
+	for i := dashboardMonths - 1; i >= 0; i-- {
+		from := time.Date(today.Year, today.Month-time.Month(i), 1, 0, 0, 0, 0, base.Zone)
+		to := from.AddDate(0, 1, 0)
+		key := "motcua.queue_languages." + from.Format("2006-01")
+		if f, ok := app.Store().Get(key).(domain.LanguageFigure); ok && i > 0 {
+			p.Months = append(p.Months, f)
+			continue
+		}
+		if to.After(end) {
+			to = end
+		}
+		_, f, err := domain.QueueLanguageFigures(app, from, to, domain.ByMonth)
+		if err != nil {
+			return nil, err
+		}
+		f.Period = from.Format("2006-01")
+		if i > 0 {
+			app.Store().Set(key, f)
+		}
+		p.Months = append(p.Months, f)
 	}
-	return languagePanel{Today: t, Months: months}, nil
+	return p, nil
 }
 
 // annexDailyUpTo is the longest period the report's annex lists day by day.
