@@ -16,4 +16,6 @@ const (
 	ColTickets         = "tickets"
 	ColFieldKits       = "field_kits"
 	ColVoiceClips      = "voice_clips"
+	ColSMSOutbox       = "sms_outbox"
+	ColSMSSettings     = "sms_settings"
 )
