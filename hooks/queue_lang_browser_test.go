@@ -197,6 +197,10 @@ func TestBrowserQueueLanguagePages(t *testing.T) {
 		t.Fatal(err)
 	}
 	shot(t, rec, dir, "voice-vi-1280x800", 1280, 800)
+	if err := chromedp.Run(rec, chromedp.ScrollIntoView("#section-km", chromedp.ByQuery)); err != nil {
+		t.Fatal(err)
+	}
+	shot(t, rec, dir, "voice-vi-words-1280x800", 1280, 800)
 	if err := chromedp.Run(rec, chromedp.Click(`[data-set-lang="km"]`, chromedp.ByQuery),
 		chromedp.Poll(`document.querySelector("h1").textContent.includes("ថត")`, nil)); err != nil {
 		t.Fatal(err)
