@@ -16,7 +16,8 @@ import (
 //     fast path sets received and nothing else), the procedures' search key
 //     (procedures only);
 //   - OnRecordValidate: the office's validation (office only), the SMS
-//     settings' checks (sms_settings only);
+//     settings' checks (sms_settings only), the voice clips' content check
+//     (voice_clips only);
 //   - OnRecordCreateRequest: onIntake (the fast path is its twin: both call
 //     prepareIntake).
 var fastPathHandlers = map[string]int{
@@ -25,7 +26,7 @@ var fastPathHandlers = map[string]int{
 	"OnModelValidate":       2,
 	"OnRecordCreate":        3,
 	"OnRecordCreateExecute": 2,
-	"OnRecordValidate":      8,
+	"OnRecordValidate":      9,
 	"OnRecordCreateRequest": 1,
 }
 

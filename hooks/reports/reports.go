@@ -153,6 +153,9 @@ type Report struct {
 	// Columns is the form's column layout (header groups as message keys and
 	// the row field each shows), so the print view draws the same form as the xlsx.
 	Columns []reportColumn `json:"columns"`
+	// Annexes are the other capabilities' parts of the report (the queue's
+	// waits by language), by name: see domain.AddReportAnnex.
+	Annexes map[string]any `json:"annexes"`
 }
 
 var (
@@ -365,6 +368,9 @@ func BuildReport(app core.App, from, to calendar.Date) (*Report, error) {
 	}
 	rep.Total.finish()
 	rep.Columns = reportColumns
+	if rep.Annexes, err = buildAnnexes(app, start, end); err != nil {
+		return nil, err
+	}
 	return rep, nil
 }
 

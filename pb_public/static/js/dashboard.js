@@ -56,6 +56,7 @@
 
   function draw() {
     var d = last; if (!d) return;
+    document.dispatchEvent(new CustomEvent("motcua:dashboard", { detail: d })); // other panels (dashboard_queue_lang.js)
     $("received-today").textContent = d.received_today;
     $("returned-today").textContent = d.returned_today;
     $("overdue").textContent = d.overdue;
