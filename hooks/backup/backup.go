@@ -461,7 +461,11 @@ func snapshotDatabase(db dbx.Builder, dst string, p *progress) error {
 	stop, polled := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(polled)
-		tick := time.NewTicker(250 * time.Millisecond)
+		every := 250 * time.Millisecond
+		if p != nil && p.pollEvery > 0 {
+			every = p.pollEvery
+		}
+		tick := time.NewTicker(every)
 		defer tick.Stop()
 		for {
 			select {

@@ -30,6 +30,9 @@ type progress struct {
 	stepTotal   int64
 	stepDone    int64
 	shownTenth  int64 // the last tenth of the step written to out
+
+	// pollEvery is how often the size of a file SQLite writes is read.
+	pollEvery time.Duration
 }
 
 // runningBackup is the live figure set of a backup being written, as the
@@ -45,7 +48,7 @@ type runningBackup struct {
 }
 
 func newProgress(out io.Writer, trigger string) *progress {
-	return &progress{out: out, trigger: trigger, started: time.Now()}
+	return &progress{out: out, trigger: trigger, started: time.Now(), pollEvery: 250 * time.Millisecond}
 }
 
 // say writes one line on the console (when there is one).
