@@ -304,6 +304,12 @@ func restoreWriteError(dst string, err error) error {
 	return opErr("restore.failed", err)
 }
 
+// Restore puts the backup in dir in place of the data folder dataDir (the
+// server on it stopped), as "motcua restore" does; see restoreBackup.
+func Restore(dataDir, dir string, o RestoreOptions) (*RestoreResult, error) {
+	return restoreBackup(dataDir, dir, o)
+}
+
 // restoreBackup puts the backup in dir in place of dataDir. The server must be
 // stopped: the pb_data lock is taken first and a running server makes it fail.
 // The backup is checked completely before pb_data is touched (an encrypted one
