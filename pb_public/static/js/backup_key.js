@@ -67,6 +67,7 @@
     $("confirm").disabled = true;
     M.api("/api/motcua/backup/key/confirm", { method: "POST", body: { code: $("code").value } }).then(function (k) {
       $("sheet").innerHTML = ""; // the secret leaves the screen once it is on paper
+      $("code").value = "";
       $("sheet-card").classList.add("hidden");
       return load().then(function () {
         $("confirm-card").classList.remove("hidden");

@@ -70,6 +70,7 @@
       M.say(msg, kind, both(u.text) + (u.state === "running" ? " (" + u.percent + "%)" : ""));
       msg.setAttribute("data-state", u.state);
       msg.style.whiteSpace = "pre-line";
+      msg.style.overflowWrap = "anywhere"; // a long Linux mount path
     }
     $("bk-usb-copy").disabled = !!(u && u.state === "running") || !!r;
     schedule((r || (u && u.state === "running")) ? 2000 : 30000);
