@@ -3,6 +3,8 @@ package backup
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -205,14 +207,37 @@ func TestBrowserDashboardBackupPanel(t *testing.T) {
 	if _, err := runAutomaticBackup(app, "schedule", nil); err != nil {
 		t.Fatal(err)
 	}
-	testkit.MakeStaff(t, app, base.RoleLeader, "dash.leader")
+	leader := testkit.MakeStaff(t, app, base.RoleLeader, "dash.leader")
 	url := testkit.StartServer(t, app)
+
+	// The dashboard's own figures carry the backup panel: the key and what to
+	// act on, the plain backups first.
+	req, _ := http.NewRequest(http.MethodGet, url+"/api/motcua/dashboard", nil)
+	req.Header.Set("Authorization", leader.Token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var board struct {
+		Panels struct {
+			Backup struct {
+				Key      keyStatus `json:"key"`
+				Warnings []warning `json:"warnings"`
+			} `json:"backup"`
+		} `json:"panels"`
+	}
+	err = json.NewDecoder(res.Body).Decode(&board)
+	res.Body.Close()
+	if err != nil || board.Panels.Backup.Key.Active || len(board.Panels.Backup.Warnings) == 0 || board.Panels.Backup.Warnings[0].Key != "backup.warn_plain" {
+		t.Errorf("dashboard backup panel: %+v %v", board.Panels.Backup, err)
+	}
+
 	ctx := testkit.NewBrowser(t)
 	signIn(t, ctx, url, "dash.leader")
 
 	var warn, href, opt, done string
 	var shot []byte
-	err := chromedp.Run(ctx,
+	err = chromedp.Run(ctx,
 		chromedp.Navigate(url+"/dashboard.html"),
 		chromedp.WaitVisible(`#backup-extra [data-warning="backup.warn_plain"]`, chromedp.ByQuery),
 		chromedp.Text(`#backup-extra [data-warning="backup.warn_plain"]`, &warn, chromedp.ByQuery),

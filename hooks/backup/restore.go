@@ -133,13 +133,40 @@ func keyFor(m *backupfmt.Manifest, code string, input io.Reader, progress io.Wri
 	return id, nil
 }
 
-// readLine reads one line (what a scanner types before its Enter), bounded.
-func readLine(r io.Reader) (string, error) {
-	s := bufio.NewScanner(io.LimitReader(r, 4096))
-	if s.Scan() {
-		return strings.TrimSpace(s.Text()), nil
+// lineReader reads answers one line at a time from what a person (or a USB
+// scanner, which types the QR text and Enter) types; one buffer for all the
+// questions of a command, so a second answer is not lost in the first's.
+type lineReader struct{ r *bufio.Reader }
+
+func newLineReader(r io.Reader) *lineReader {
+	if lr, ok := r.(*lineReader); ok {
+		return lr
 	}
-	return "", s.Err()
+	return &lineReader{bufio.NewReader(r)}
+}
+
+// Read lets a lineReader stand where an io.Reader is asked for.
+func (l *lineReader) Read(p []byte) (int, error) { return l.r.Read(p) }
+
+// readLine reads one line, at most 4 KB (a code is 60 characters), without
+// its line end.
+func readLine(r io.Reader) (string, error) {
+	lr := newLineReader(r)
+	var b []byte
+	for len(b) < 4096 {
+		c, err := lr.r.ReadByte()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", err
+		}
+		if c == '\n' {
+			break
+		}
+		b = append(b, c)
+	}
+	return strings.TrimSpace(string(b)), nil
 }
 
 // stageBackup copies a verified backup into stage (a new folder, 0700),
@@ -327,6 +354,9 @@ func restoreBackup(dataDir, dir string, o RestoreOptions) (*RestoreResult, error
 	}
 	if o.Now.IsZero() {
 		o.Now = time.Now()
+	}
+	if o.Input != nil {
+		o.Input = newLineReader(o.Input)
 	}
 	dataDir, err := filepath.Abs(dataDir)
 	if err != nil {

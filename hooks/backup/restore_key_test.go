@@ -149,8 +149,10 @@ func TestRestoreEncryptedOnNewPC(t *testing.T) {
 	t.Run("scanned at the prompt", func(t *testing.T) {
 		dataDir := filepath.Join(t.TempDir(), "pb_data")
 		var out bytes.Buffer
-		// A USB scanner in keyboard mode types the QR text, then Enter.
-		res, err := restoreBackup(dataDir, o.backup, RestoreOptions{Input: strings.NewReader(o.code.QR() + "\r\n"), Progress: &out})
+		// A USB scanner in keyboard mode types the QR text, then Enter; then
+		// the IT person types the number on the newest receipt.
+		res, err := restoreBackup(dataDir, o.backup, RestoreOptions{Input: strings.NewReader(o.code.QR() + "\r\n77\n"),
+			AskLastCode: true, Progress: &out})
 		if err != nil {
 			t.Fatalf("restore: %v\n%s", err, out.String())
 		}
@@ -159,6 +161,9 @@ func TestRestoreEncryptedOnNewPC(t *testing.T) {
 		}
 		if res.NotEncrypted || res.Aside != "" || res.RemovedEmpty {
 			t.Errorf("result %+v", res)
+		}
+		if a := res.Sequences.Asked; a == nil || a.Number != 77 {
+			t.Errorf("the second answer (last code printed) was lost: %+v", a)
 		}
 		db := testkit.OpenData(t, dataDir)
 		testkit.IntegrityOK(t, db)

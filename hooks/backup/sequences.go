@@ -108,23 +108,32 @@ func (r *SequenceReport) Lines(lang string) []string {
 		}
 		rng := fmt.Sprintf("%04d–%04d", m.From, m.To)
 		if m.Exhausted {
-			out = append(out, i18n.T(lang, "restore.sequence_exhausted", "day", m.Day, "range", rng))
+			out = append(out, i18n.T(lang, "restore.sequence_exhausted", "day", dayText(m.Day), "range", rng))
 			continue
 		}
-		was := "–"
+		was := i18n.T(lang, "restore.sequence_none")
 		if m.Was >= m.From {
 			was = fmt.Sprintf("%04d", m.Was)
 		}
-		out = append(out, i18n.T(lang, "restore.sequence_moved", "day", m.Day, "range", rng, "was", was,
+		out = append(out, i18n.T(lang, "restore.sequence_moved", "day", dayText(m.Day), "range", rng, "was", was,
 			"next", fmt.Sprintf("%04d", m.Last+1), "margin", m.Margin, "busiest", r.Busiest[m.From], "floor", r.Floor))
 	}
 	if r.FirstDay != r.Today {
-		out = append(out, i18n.T(lang, "restore.sequence_days", "from", r.FirstDay, "to", r.Today))
+		out = append(out, i18n.T(lang, "restore.sequence_days", "from", dayText(r.FirstDay), "to", dayText(r.Today)))
 	}
 	if r.Asked != nil {
 		out = append(out, i18n.T(lang, "restore.sequence_asked", "code", r.Asked.Text))
 	}
 	return out
+}
+
+// dayText writes a code's yymmdd as the date people read, dd/mm/yyyy.
+func dayText(day string) string {
+	t, err := time.Parse("060102", day)
+	if err != nil {
+		return day
+	}
+	return t.Format("02/01/2006")
 }
 
 // moveSequences moves the code sequences of the restored database at dbPath

@@ -105,9 +105,6 @@ func TestMoveSequences(t *testing.T) {
 			}
 		}
 	}
-	if _, err := app.DB().NewQuery("SELECT last FROM dossier_sequences WHERE day = '260301' AND range_from = 1").Execute(); err != nil {
-		t.Fatal(err)
-	}
 	if got := last("260301", 1); got != 40 {
 		t.Errorf("a day before the backup was moved: %d", got)
 	}
@@ -120,7 +117,7 @@ func TestMoveSequences(t *testing.T) {
 		t.Errorf("next centre code %q %v", code, err)
 	}
 	lines := strings.Join(rep.Lines("vi"), "\n")
-	for _, w := range []string{"0211", "0001–4999", "60", "40", "000.00.07.H60-260304-0150", "260302"} {
+	for _, w := range []string{"0211", "0001–4999", "60", "40", "000.00.07.H60-260304-0150", "02/03/2026", "04/03/2026"} {
 		if !strings.Contains(lines, w) {
 			t.Errorf("report lacks %q:\n%s", w, lines)
 		}
@@ -139,7 +136,7 @@ func TestMoveSequences(t *testing.T) {
 	if got := last("260304", 1); got != 4999 {
 		t.Errorf("overrun: last %d, want 4999", got)
 	}
-	if !strings.Contains(strings.Join(rep.Lines("vi"), " "), i18n.T("vi", "restore.sequence_exhausted", "day", "260304", "range", "0001–4999")) {
+	if !strings.Contains(strings.Join(rep.Lines("vi"), " "), i18n.T("vi", "restore.sequence_exhausted", "day", "04/03/2026", "range", "0001–4999")) {
 		t.Errorf("no word that the range is used up: %v", rep.Lines("vi"))
 	}
 	if _, err := domain.AllocateCodeTx(app, "X", now, 1, 4999); err == nil {
