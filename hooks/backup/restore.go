@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -516,11 +517,22 @@ func holdsData(dataDir string) bool {
 // or shared-memory file is created (immutable) unless a WAL is already there,
 // which must then be read (a power cut left committed pages in it).
 func openReadOnly(path string) (*dbx.DB, error) {
-	q := "?mode=ro&immutable=1"
+	q := "mode=ro&immutable=1"
 	if st, err := os.Stat(path + "-wal"); err == nil && st.Size() > 0 {
-		q = "?mode=ro"
+		q = "mode=ro"
 	}
-	return dbx.Open("sqlite", "file:"+filepath.ToSlash(path)+q)
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	// file:///C:/motcua/pb_data/data.db on Windows, file:///srv/… elsewhere,
+	// with spaces and the like escaped as SQLite's URI names want them.
+	p := filepath.ToSlash(abs)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	u := url.URL{Scheme: "file", Path: p, RawQuery: q}
+	return dbx.Open("sqlite", u.String())
 }
 
 // freeDir is p, or p-2, p-3 … if p exists.

@@ -158,3 +158,30 @@ func TestMoveSequencesFloorAndClock(t *testing.T) {
 		t.Errorf("moves %+v", rep.Moves)
 	}
 }
+
+// FuzzParseLastCode: whatever is typed at the prompt, the answer is refused
+// with its key or is a day and a number a code can have.
+func FuzzParseLastCode(f *testing.F) {
+	for _, s := range []string{"123", "000.00.07.H60-260303-0150", "០៤១", "-", "a-b-c", "1-2-3-4"} {
+		f.Add(s)
+	}
+	now := testkit.LocalTime(2026, 3, 4, 9, 0)
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := parseLastCode(s, now)
+		if err != nil {
+			if errorKey(err) != "restore.last_code_invalid" {
+				t.Fatalf("%q: %v", s, err)
+			}
+			return
+		}
+		if got == nil {
+			if strings.TrimSpace(s) != "" {
+				t.Fatalf("%q: no answer, no error", s)
+			}
+			return
+		}
+		if got.Number < 1 || got.Number > 9999 || len(got.Day) != 6 {
+			t.Fatalf("%q: %+v", s, got)
+		}
+	})
+}

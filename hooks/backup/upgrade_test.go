@@ -350,3 +350,52 @@ func TestCLIRecoverySheetRestore(t *testing.T) {
 		t.Errorf("the restored PC does not start:\n%s", out)
 	}
 }
+
+// TestAppliedMigrationsReadOnly: reading what a data folder has applied
+// creates nothing beside the database (no WAL, no shared memory file), even
+// in a folder whose name needs escaping in SQLite's URI form.
+func TestAppliedMigrationsReadOnly(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	dir := filepath.Join(t.TempDir(), "C motcua #1?")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.DB().NewQuery("VACUUM INTO {:p}").Bind(map[string]any{"p": filepath.Join(dir, "data.db")}).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	applied, err := appliedMigrations(filepath.Join(dir, "data.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	newer, pending := compareMigrations(applied, knownMigrations())
+	if len(applied) < 10 || len(newer) != 0 || len(pending) != 0 {
+		t.Errorf("applied %d, newer %v, pending %v", len(applied), newer, pending)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("reading left %v", entries)
+	}
+}
+
+func TestCompareMigrations(t *testing.T) {
+	t.Parallel()
+	known := []string{"1640988000_init.go", "1795769700_init_collections.go", "1795771300_backup_key.go"}
+	for _, c := range []struct {
+		name           string
+		applied        []string
+		newer, pending int
+		newestNewer    string
+	}{
+		{"same", known, 0, 0, ""},
+		{"old data", known[:2], 0, 1, ""},
+		{"newer data", append(append([]string{}, known...), "1795779999_later.go"), 1, 0, "1795779999_later.go"},
+		// PocketBase drops old system migrations from its list over the
+		// years: an unknown old one is no sign of newer data.
+		{"squashed old system migration", append([]string{"1600000000_old_pb.go"}, known...), 0, 0, ""},
+	} {
+		newer, pending := compareMigrations(c.applied, known)
+		if len(newer) != c.newer || len(pending) != c.pending || (c.newestNewer != "" && newer[len(newer)-1] != c.newestNewer) {
+			t.Errorf("%s: newer %v, pending %v", c.name, newer, pending)
+		}
+	}
+}
