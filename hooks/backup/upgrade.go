@@ -180,7 +180,7 @@ func guardUpgrade(e *core.BootstrapEvent, dataDir string, out io.Writer) error {
 
 	lock, err := base.LockDataDir(dataDir)
 	if errors.Is(err, base.ErrDataLocked) {
-		sayAll(out, "restore.server_running", "dir", dataDir)
+		sayAll(out, "upgrade.server_running", "dir", dataDir)
 		return fmt.Errorf("upgrade: %w", err)
 	}
 	if err != nil {
