@@ -23,9 +23,11 @@ import (
 // anything that could have been issued since:
 //
 //   - by a margin: one and a half times the busiest day this office has had
-//     in that range (a day after the backup cannot plausibly take in more
-//     than the office ever did, with room for growth), and never fewer than
-//     sequenceFloor (an office with little history yet);
+//     in that range (a day after the backup cannot plausibly give out more
+//     numbers than the office ever did, with room for growth; the busiest day
+//     counts the day's dossiers and the day's sequence, which also holds the
+//     numbers of emergency receipt pads), and never fewer than sequenceFloor
+//     (an office with little history yet);
 //   - and past the last code printed today, when a person at the restore can
 //     read it off the newest receipt (motcua restore --last-code).
 //
@@ -248,14 +250,23 @@ func codeRanges(db dbx.Builder) ([]domain.CodeRange, error) {
 	return out, nil
 }
 
-// busiestDay is the most dossiers this office took in on one day within r.
+// busiestDay is the most codes this office gave out on one day within r: the
+// dossiers of that day, or the day's sequence, whichever says more (numbers
+// also go out on emergency receipt pads printed in advance, which have no
+// dossier until they are keyed in, and to intakes that were refused after
+// their number was drawn).
 func busiestDay(db dbx.Builder, r domain.CodeRange) (int, error) {
-	var n int
+	var byDossiers, bySequence int
 	err := db.NewQuery(`SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM "` + base.ColDossiers + `"
 		WHERE length(code) >= 13 AND CAST(substr(code, -4) AS INTEGER) BETWEEN {:from} AND {:to}
-		GROUP BY substr(code, -11, 6))`).Bind(dbx.Params{"from": r.From, "to": r.To}).Row(&n)
+		GROUP BY substr(code, -11, 6))`).Bind(dbx.Params{"from": r.From, "to": r.To}).Row(&byDossiers)
 	if err != nil {
 		return 0, fmt.Errorf("busiest day of %d–%d: %w", r.From, r.To, err)
 	}
-	return n, nil
+	err = db.NewQuery(`SELECT COALESCE(MAX(last - {:from} + 1), 0) FROM "` + base.ColDossierSequence + `"
+		WHERE range_from = {:from} AND last <= {:to}`).Bind(dbx.Params{"from": r.From, "to": r.To}).Row(&bySequence)
+	if err != nil {
+		return 0, fmt.Errorf("busiest sequence of %d–%d: %w", r.From, r.To, err)
+	}
+	return max(byDossiers, bySequence), nil
 }
