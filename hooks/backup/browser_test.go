@@ -51,6 +51,23 @@ func galleryDir(t *testing.T, name string) string {
 	return dir
 }
 
+// onPhone reports how far the page scrolls sideways on a 360 px phone and
+// takes its screenshot there, then puts the PC size back.
+func onPhone(t *testing.T, ctx context.Context) (side float64, shot []byte) {
+	t.Helper()
+	err := chromedp.Run(ctx,
+		emulation.SetDeviceMetricsOverride(360, 740, 1, true),
+		chromedp.Evaluate(`new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))`, nil, testkit.AwaitPromise),
+		chromedp.Evaluate(`document.documentElement.scrollWidth - document.documentElement.clientWidth`, &side),
+		chromedp.FullScreenshot(&shot, 80),
+		emulation.ClearDeviceMetricsOverride(),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return side, shot
+}
+
 // TestBrowserRecoverySheet: a leader makes the recovery sheet on the staff
 // page; it prints on one A4 page with the 8 groups large, the fingerprint,
 // Vietnamese and Khmer (in the Khmer font), and a QR code that decodes to the
@@ -102,7 +119,7 @@ func TestBrowserRecoverySheet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	scanned := testkit.DecodeQR(t, png)
+	scanned := decodeSheetQR(t, png)
 	code, err := backupkey.ParseCode(scanned)
 	if err != nil {
 		t.Fatalf("the printed QR code %q: %v", scanned, err)
@@ -142,6 +159,11 @@ func TestBrowserRecoverySheet(t *testing.T) {
 	if !hidden {
 		t.Error("the page's controls print with the sheet")
 	}
+	side, phone := onPhone(t, ctx)
+	if side > 1 {
+		t.Errorf("the sheet page scrolls sideways by %.0f px on a phone", side)
+	}
+	os.WriteFile(filepath.Join(dir, "backup-key-phone.jpg"), phone, 0o644)
 	if pages := regexp.MustCompile(`/Type\s*/Page[^s]`).FindAll(pdf, -1); len(pages) != 1 {
 		t.Errorf("the sheet prints on %d pages, want 1", len(pages))
 	}
@@ -270,6 +292,11 @@ func TestBrowserDashboardBackupPanel(t *testing.T) {
 	}
 	dir := galleryDir(t, "dashboard-backup")
 	os.WriteFile(filepath.Join(dir, "backup-panel.png"), shot, 0o644)
+	side, phone := onPhone(t, ctx)
+	if side > 1 {
+		t.Errorf("the dashboard scrolls sideways by %.0f px on a phone with the backup card", side)
+	}
+	os.WriteFile(filepath.Join(dir, "dashboard-phone.jpg"), phone, 0o644)
 	t.Logf("dashboard backup panel: %s", dir)
 
 	err = chromedp.Run(ctx,

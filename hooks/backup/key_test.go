@@ -109,7 +109,7 @@ func TestBackupKeyLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	scanned := testkit.DecodeQR(t, png)
+	scanned := decodeSheetQR(t, png)
 	code, err := backupkey.ParseCode(scanned)
 	if err != nil {
 		t.Fatalf("the sheet's QR code %q does not parse: %v", scanned, err)

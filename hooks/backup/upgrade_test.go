@@ -304,7 +304,7 @@ func TestCLIRecoverySheetRestore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	qr := testkit.DecodeQR(t, png)
+	qr := decodeSheetQR(t, png)
 	code, err := backupkey.ParseCode(qr)
 	if err != nil {
 		t.Fatalf("QR %q: %v", qr, err)
