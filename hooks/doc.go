@@ -19,6 +19,8 @@
 //	backup     encrypted backups, the schedule, the backup key and its recovery
 //	           sheet, restore (code sequences moved past printed receipts),
 //	           copy to a USB stick, the upgrade guard of "serve"
+//	notify     SMS notices to citizens: the outbox and its worker (GSM modem
+//	           or HTTP gateway), texts, settings, the dashboard's SMS panel
 //	service    install as a Windows service or systemd unit
 //	devseed    demo office and the bulk history generator (trials, benchmarks)
 //
