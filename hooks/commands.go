@@ -16,5 +16,8 @@ func Commands(app *pocketbase.PocketBase) []*cobra.Command {
 	for _, c := range cmds {
 		base.RecordFailure(c)
 	}
+	// "serve" on data of an older program backs up before it migrates, and
+	// refuses data of a newer one.
+	backup.GuardUpgrades(app)
 	return cmds
 }

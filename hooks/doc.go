@@ -17,7 +17,9 @@
 //	reports    periodic report (JSON, xlsx, csv) and the leaders' dashboard
 //	search     staff search and its background indexer
 //	field      mobile teams: field mode, kits, the return of dossiers
-//	backup     backups, the schedule, restore
+//	backup     encrypted backups, the schedule, the backup key and its recovery
+//	           sheet, restore (code sequences moved past printed receipts),
+//	           copy to a USB stick, the upgrade guard of "serve"
 //	notify     SMS notices to citizens: the outbox and its worker (GSM modem
 //	           or HTTP gateway), texts, settings, the dashboard's SMS panel
 //	service    install as a Windows service or systemd unit
