@@ -41,7 +41,8 @@ func FormatCode(agency, day string, n int) string {
 // sequence: a dossier saved in /_/, a bundle imported before bundles were
 // checked, a restored backup. Such a number is skipped, never handed out
 // twice and never a reason to stop the counter. The probe uses the partial
-// unique index on code ("code != ”" lets SQLite pick it).
+// unique index on code (the condition that code is not empty lets SQLite
+// pick it).
 const codeUpsertSQL = `INSERT INTO "` + base.ColDossierSequence + `" ("id", "day", "range_from", "last") VALUES (?1, ?2, ?3, ?3)
 	ON CONFLICT ("day", "range_from") DO UPDATE SET "last" = "last" + 1
 	RETURNING "last", EXISTS (SELECT 1 FROM "` + base.ColDossiers + `" WHERE "code" = ?4 || printf('%04d', "last") AND "code" != '')`
