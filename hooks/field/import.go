@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -386,6 +387,18 @@ func requireBundleType(e *core.RequestEvent, form bool) error {
 	return base.KeyedError(http.StatusUnsupportedMediaType, "error.field_content_type")
 }
 
+// rawBody is the request body as the client sends it. PocketBase's router
+// keeps a copy of every body it reads so that a second reader can read it
+// again (32 MiB in memory, the rest in a temporary file); a bundle is read
+// once, streamed to a file of its own, so the copy would only write it to
+// disk twice.
+func rawBody(e *core.RequestEvent) io.Reader {
+	if rr, ok := e.Request.Body.(*router.RereadableReadCloser); ok {
+		return rr.ReadCloser
+	}
+	return e.Request.Body
+}
+
 // uploadedFile is the body of a field file upload: the multipart part named
 // "bundle" (the leader's page), read as it arrives (never buffered whole, as
 // FormFile would), or the raw body.
@@ -393,14 +406,14 @@ func uploadedFile(e *core.RequestEvent) (io.Reader, error) {
 	if err := requireBundleType(e, true); err != nil {
 		return nil, err
 	}
-	mt, _, _ := mime.ParseMediaType(e.Request.Header.Get("Content-Type"))
+	mt, params, _ := mime.ParseMediaType(e.Request.Header.Get("Content-Type"))
 	if mt != "multipart/form-data" {
-		return e.Request.Body, nil
+		return rawBody(e), nil
 	}
-	mr, err := e.Request.MultipartReader()
-	if err != nil {
+	if params["boundary"] == "" {
 		return nil, base.KeyedError(http.StatusBadRequest, "error.field_bundle_missing")
 	}
+	mr := multipart.NewReader(rawBody(e), params["boundary"])
 	// Parts before the file are skipped; each is read through at most a
 	// small budget, so a forged form cannot make the server hold one.
 	for i := 0; i < 8; i++ {
@@ -426,7 +439,7 @@ func handleFieldSync(e *core.RequestEvent) error {
 	if err := requireBundleType(e, false); err != nil {
 		return err
 	}
-	_, ack, err := importBundle(e.Request.Context(), e.App, e.Request.Body, nil)
+	_, ack, err := importBundle(e.Request.Context(), e.App, rawBody(e), nil)
 	if err != nil {
 		return err
 	}

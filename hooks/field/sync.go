@@ -583,19 +583,22 @@ func handleFieldConfirm(e *core.RequestEvent) error {
 }
 
 // bindFieldSyncRoutes serves the return of dossiers. Every body is capped to
-// what its work needs (a bundle: maxBundleBytes and a little for the form
-// around it; an acknowledgement: maxAckBytes; the push order: smallBody),
+// what its work needs (a bundle: maxBundleBytes, checked by the bundle reader
+// as it streams; an acknowledgement: maxAckBytes; the push order: smallBody),
 // and nothing is read before the caller is known: a leader's or officer's
-// token, or, for sync, the kit named in the bundle's first bytes.
+// token, or, for sync, the kit named in the bundle's first bytes. The bundle
+// routes read their body themselves (base.LargeBody, and not through
+// PocketBase's body limit, which would keep a copy of it).
 func bindFieldSyncRoutes(se *core.ServeEvent) {
-	bundleLimit := apis.BodyLimit(maxBundleBytes + formSlack)
-	se.Router.POST("/api/motcua/field/sync", handleFieldSync).Bind(bundleLimit)
-	se.Router.POST("/api/motcua/field/import", handleFieldImport).Bind(bundleLimit).BindFunc(base.RequireStaff(base.RoleLeader))
+	se.Router.POST("/api/motcua/field/sync", handleFieldSync).
+		Bind(base.LargeBody()).Unbind(apis.DefaultBodyLimitMiddlewareId)
+	se.Router.POST("/api/motcua/field/import", handleFieldImport).
+		Bind(base.LargeBody()).Unbind(apis.DefaultBodyLimitMiddlewareId).BindFunc(base.RequireStaff(base.RoleLeader))
 	laptop := se.Router.Group("/api/motcua/field")
 	laptop.BindFunc(base.RequireStaff())
 	laptop.BindFunc(requireFieldMode)
 	laptop.POST("/push", handleFieldPush).Bind(apis.BodyLimit(smallBody))
 	laptop.GET("/export", handleFieldExport)
-	laptop.POST("/confirm", handleFieldConfirm).Bind(apis.BodyLimit(maxAckBytes + formSlack))
+	laptop.POST("/confirm", handleFieldConfirm).Bind(base.LargeBody(), apis.BodyLimit(maxAckBytes+formSlack))
 	clearIncoming(se.App)
 }
