@@ -14,7 +14,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -29,6 +28,9 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"motcua/hooks/i18n"
+	"motcua/hooks/internal/base"
+	"motcua/hooks/internal/domain"
+	"motcua/hooks/internal/testkit"
 )
 
 // What people see and print is tested as it renders: every page at the screen
@@ -70,9 +72,8 @@ type renderFixture struct {
 func newRenderFixture(t *testing.T) *renderFixture {
 	t.Helper()
 	app := newTestApp(t)
-	t.Cleanup(app.Cleanup)
-	openAllDay(t, app)
-	office, err := FindOffice(app)
+	testkit.OpenAllDay(t, app)
+	office, err := domain.FindOffice(app)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,40 +86,40 @@ func newRenderFixture(t *testing.T) *renderFixture {
 		t.Fatal(err)
 	}
 	f := &renderFixture{app: app, auth: map[string]string{}, tok: map[string]string{}, ids: map[string]string{}}
-	staff := map[string]testStaff{}
-	for _, role := range []string{roleReception, roleProcessor, roleLeader, roleField} {
-		staff[role] = makeStaff(t, app, role, "r."+role)
+	staff := map[string]testkit.Staff{}
+	for _, role := range []string{base.RoleReception, base.RoleProcessor, base.RoleLeader, base.RoleField} {
+		staff[role] = testkit.MakeStaff(t, app, role, "r."+role)
 		f.tok[role] = staff[role].Token
 	}
-	staff[roleReception].Record.Set("counter", "1")
-	if err := app.Save(staff[roleReception].Record); err != nil {
+	staff[base.RoleReception].Record.Set("counter", "1")
+	if err := app.Save(staff[base.RoleReception].Record); err != nil {
 		t.Fatal(err)
 	}
-	counter := makeCounter(t, app, 1, "A", "B", "C", "D", "E")
-	makeCounter(t, app, 2, "A", "B")
-	makeDevice(t, app, deviceKiosk, "r.kiosk")
-	makeDevice(t, app, deviceDisplay, "r.tv")
-	f.mux = newMux(t, app)
+	counter := testkit.MakeCounter(t, app, 1, "A", "B", "C", "D", "E")
+	testkit.MakeCounter(t, app, 2, "A", "B")
+	testkit.MakeDevice(t, app, domain.DeviceKiosk, "r.kiosk")
+	testkit.MakeDevice(t, app, domain.DeviceDisplay, "r.tv")
+	f.mux = testkit.NewMux(t, app)
 	srv := httptest.NewServer(f.mux)
 	t.Cleanup(srv.Close)
 	f.url = srv.URL
 
 	for _, acc := range []struct{ name, col string }{
-		{roleReception, colStaff}, {roleProcessor, colStaff}, {roleLeader, colStaff}, {roleField, colStaff},
-		{"kiosk", colDevices}, {"tv", colDevices},
+		{base.RoleReception, base.ColStaff}, {base.RoleProcessor, base.ColStaff}, {base.RoleLeader, base.ColStaff}, {base.RoleField, base.ColStaff},
+		{"kiosk", base.ColDevices}, {"tv", base.ColDevices},
 	} {
 		f.auth[acc.name] = f.signIn(t, acc.col, "r."+acc.name)
 	}
 
 	// The queue: tickets waiting in two groups, one called at counter 1.
 	for _, g := range []string{"A", "A", "B", "C"} {
-		f.post(t, roleReception, "/api/motcua/queue/tickets", map[string]any{"group": g})
+		f.post(t, base.RoleReception, "/api/motcua/queue/tickets", map[string]any{"group": g})
 	}
-	f.post(t, roleReception, "/api/motcua/queue/call-next", map[string]any{"counter": counter.Id})
+	f.post(t, base.RoleReception, "/api/motcua/queue/call-next", map[string]any{"counter": counter.Id})
 
-	proc := procByCode(t, app, "1.001193").Id
+	proc := testkit.ProcByCode(t, app, "1.001193").Id
 	intake := func(who string, over map[string]any) string {
-		res := do(f.mux, http.MethodPost, dossiersURL, f.tok[who], intakeBody(proc, over))
+		res := testkit.Do(f.mux, http.MethodPost, testkit.DossiersURL, f.tok[who], testkit.IntakeBody(proc, over))
 		if res.Code != http.StatusOK {
 			t.Fatalf("intake by %s: %d %s", who, res.Code, res.Body.String())
 		}
@@ -126,50 +127,50 @@ func newRenderFixture(t *testing.T) *renderFixture {
 		_ = json.Unmarshal(res.Body.Bytes(), &rec)
 		return rec.ID
 	}
-	procID := staff[roleProcessor].Record.Id
-	leaderID := staff[roleLeader].Record.Id
+	procID := staff[base.RoleProcessor].Record.Id
+	leaderID := staff[base.RoleLeader].Record.Id
 	act := func(who, id, action string, body map[string]any) {
 		f.post(t, who, "/api/motcua/dossiers/"+id+"/actions/"+action, body)
 	}
 	// The receipt's dossier, with a scan of a paper, handed to the processor.
 	f.ids["receipt"] = f.intakeWithScan(t, proc)
-	act(roleReception, f.ids["receipt"], ActionAssign, map[string]any{"assignee": procID})
+	act(base.RoleReception, f.ids["receipt"], domain.ActionAssign, map[string]any{"assignee": procID})
 	// Forms 02 to 05, each after its own action.
-	f.ids["02"] = intake(roleReception, nil)
-	act(roleReception, f.ids["02"], ActionAssign, map[string]any{"assignee": procID})
-	act(roleProcessor, f.ids["02"], ActionStart, nil)
-	act(roleProcessor, f.ids["02"], ActionRequestSupplement, map[string]any{
+	f.ids["02"] = intake(base.RoleReception, nil)
+	act(base.RoleReception, f.ids["02"], domain.ActionAssign, map[string]any{"assignee": procID})
+	act(base.RoleProcessor, f.ids["02"], domain.ActionStart, nil)
+	act(base.RoleProcessor, f.ids["02"], domain.ActionRequestSupplement, map[string]any{
 		"missing_papers": []string{"Bản sao Giấy chứng sinh có chứng thực", "Xác nhận nơi cư trú của người mẹ"}, "note": "Nộp lại trong 10 ngày"})
-	f.ids["03"] = intake(roleReception, nil)
-	act(roleReception, f.ids["03"], ActionAssign, map[string]any{"assignee": procID})
-	act(roleProcessor, f.ids["03"], ActionRefuse, map[string]any{"reason": "Không thuộc thẩm quyền giải quyết của xã"})
-	f.ids["04"] = intake(roleReception, nil)
-	d04, _ := FindDossier(app, f.ids["04"])
-	act(roleLeader, f.ids["04"], ActionExtend, map[string]any{
+	f.ids["03"] = intake(base.RoleReception, nil)
+	act(base.RoleReception, f.ids["03"], domain.ActionAssign, map[string]any{"assignee": procID})
+	act(base.RoleProcessor, f.ids["03"], domain.ActionRefuse, map[string]any{"reason": "Không thuộc thẩm quyền giải quyết của xã"})
+	f.ids["04"] = intake(base.RoleReception, nil)
+	d04, _ := domain.FindDossier(app, f.ids["04"])
+	act(base.RoleLeader, f.ids["04"], domain.ActionExtend, map[string]any{
 		"new_due_at": d04.DueAt().AddDate(0, 0, 7).Format(time.RFC3339), "reason": "Cần xác minh thêm tại ấp"})
-	f.ids["05"] = intake(roleReception, nil)
-	act(roleLeader, f.ids["05"], ActionStop, map[string]any{"reason": "Công dân đề nghị dừng để bổ sung giấy tờ khác"})
+	f.ids["05"] = intake(base.RoleReception, nil)
+	act(base.RoleLeader, f.ids["05"], domain.ActionStop, map[string]any{"reason": "Công dân đề nghị dừng để bổ sung giấy tờ khác"})
 	// A whole life for form 06, returned, so the status page offers the rating.
-	f.ids["06"] = intake(roleReception, nil)
-	act(roleReception, f.ids["06"], ActionAssign, map[string]any{"assignee": procID})
-	act(roleProcessor, f.ids["06"], ActionStart, nil)
-	act(roleProcessor, f.ids["06"], ActionRequestSupplement, map[string]any{"missing_papers": []string{"Bản sao Giấy chứng sinh"}})
-	act(roleReception, f.ids["06"], ActionSupplementReceived, nil)
-	act(roleProcessor, f.ids["06"], ActionAssign, map[string]any{"assignee": leaderID, "note": "Trình lãnh đạo ký"})
-	act(roleLeader, f.ids["06"], ActionComplete, nil)
-	act(roleReception, f.ids["06"], ActionReturn, map[string]any{"collected_by": "Thạch Thị Sa Ry", "collector_id_number": "079203001234"})
+	f.ids["06"] = intake(base.RoleReception, nil)
+	act(base.RoleReception, f.ids["06"], domain.ActionAssign, map[string]any{"assignee": procID})
+	act(base.RoleProcessor, f.ids["06"], domain.ActionStart, nil)
+	act(base.RoleProcessor, f.ids["06"], domain.ActionRequestSupplement, map[string]any{"missing_papers": []string{"Bản sao Giấy chứng sinh"}})
+	act(base.RoleReception, f.ids["06"], domain.ActionSupplementReceived, nil)
+	act(base.RoleProcessor, f.ids["06"], domain.ActionAssign, map[string]any{"assignee": leaderID, "note": "Trình lãnh đạo ký"})
+	act(base.RoleLeader, f.ids["06"], domain.ActionComplete, nil)
+	act(base.RoleReception, f.ids["06"], domain.ActionReturn, map[string]any{"collected_by": "Thạch Thị Sa Ry", "collector_id_number": "079203001234"})
 	// Two the processor works on in the browser: one to hand up, one taken away.
-	f.ids["handup"] = intake(roleReception, nil)
-	act(roleReception, f.ids["handup"], ActionAssign, map[string]any{"assignee": procID})
-	act(roleProcessor, f.ids["handup"], ActionStart, nil)
-	f.ids["taken"] = intake(roleReception, nil)
-	act(roleReception, f.ids["taken"], ActionAssign, map[string]any{"assignee": procID})
+	f.ids["handup"] = intake(base.RoleReception, nil)
+	act(base.RoleReception, f.ids["handup"], domain.ActionAssign, map[string]any{"assignee": procID})
+	act(base.RoleProcessor, f.ids["handup"], domain.ActionStart, nil)
+	f.ids["taken"] = intake(base.RoleReception, nil)
+	act(base.RoleReception, f.ids["taken"], domain.ActionAssign, map[string]any{"assignee": procID})
 	// A mobile team's dossier: its receipt goes to the 80 mm roll.
-	f.ids["mobile"] = intake(roleField, nil)
+	f.ids["mobile"] = intake(base.RoleField, nil)
 	// A due date that reads differently day-first and month-first (4 February).
-	d, _ := FindDossier(app, f.ids["receipt"])
-	due := time.Date(time.Now().In(zone).Year()+1, time.February, 4, 16, 30, 0, 0, zone)
-	d.Set("due_at", dt(due))
+	d, _ := domain.FindDossier(app, f.ids["receipt"])
+	due := time.Date(time.Now().In(base.Zone).Year()+1, time.February, 4, 16, 30, 0, 0, base.Zone)
+	d.Set("due_at", base.DateTime(due))
 	if err := app.Save(d); err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +181,7 @@ func newRenderFixture(t *testing.T) *renderFixture {
 func (f *renderFixture) signIn(t *testing.T, col, user string) string {
 	t.Helper()
 	b, _ := json.Marshal(map[string]string{"identity": user, "password": "correct horse 1"})
-	res := do(f.mux, http.MethodPost, "/api/collections/"+col+"/auth-with-password", "", string(b))
+	res := testkit.Do(f.mux, http.MethodPost, "/api/collections/"+col+"/auth-with-password", "", string(b))
 	if res.Code != http.StatusOK {
 		t.Fatalf("sign in %s: %d %s", user, res.Code, res.Body.String())
 	}
@@ -194,7 +195,7 @@ func (f *renderFixture) post(t *testing.T, who, path string, body map[string]any
 	if body == nil {
 		b = []byte("{}")
 	}
-	res := do(f.mux, http.MethodPost, path, f.tok[who], string(b))
+	res := testkit.Do(f.mux, http.MethodPost, path, f.tok[who], string(b))
 	if res.Code != http.StatusOK {
 		t.Fatalf("POST %s by %s: %d %s", path, who, res.Code, res.Body.String())
 	}
@@ -207,7 +208,7 @@ func (f *renderFixture) intakeWithScan(t *testing.T, proc string) string {
 	t.Helper()
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
-	_ = w.WriteField("@jsonPayload", intakeBody(proc, nil))
+	_ = w.WriteField("@jsonPayload", testkit.IntakeBody(proc, nil))
 	img := image.NewRGBA(image.Rect(0, 0, 40, 20))
 	for x := range 40 {
 		img.Set(x, 10, color.Black)
@@ -215,9 +216,9 @@ func (f *renderFixture) intakeWithScan(t *testing.T, proc string) string {
 	part, _ := w.CreateFormFile("scans", "to-khai.png")
 	_ = png.Encode(part, img)
 	_ = w.Close()
-	req := httptest.NewRequest(http.MethodPost, dossiersURL, &body)
+	req := httptest.NewRequest(http.MethodPost, testkit.DossiersURL, &body)
 	req.Header.Set("Content-Type", w.FormDataContentType())
-	req.Header.Set("Authorization", f.tok[roleReception])
+	req.Header.Set("Authorization", f.tok[base.RoleReception])
 	res := httptest.NewRecorder()
 	f.mux.ServeHTTP(res, req)
 	if res.Code != http.StatusOK {
@@ -231,7 +232,7 @@ func (f *renderFixture) intakeWithScan(t *testing.T, proc string) string {
 // setLanguage makes every staff account read lang, as if each had chosen it.
 func (f *renderFixture) setLanguage(t *testing.T, lang string) {
 	t.Helper()
-	recs, err := f.app.FindAllRecords(colStaff)
+	recs, err := f.app.FindAllRecords(base.ColStaff)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,49 +244,11 @@ func (f *renderFixture) setLanguage(t *testing.T, lang string) {
 	}
 }
 
-// renderBrowser starts one headless Chromium for the whole walk, like
-// newBrowser but with the walk's own time limit (the gallery takes longer than
-// one browser test is allowed).
+// renderBrowser is the walk's Chromium: scrollbars shown (a page that scrolls
+// sideways must show it), its own time limit.
 func renderBrowser(t *testing.T, limit time.Duration) context.Context {
 	t.Helper()
-	path := os.Getenv("CHROMIUM")
-	for _, p := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if path != "" {
-			break
-		}
-		if found, err := exec.LookPath(p); err == nil {
-			path = found
-		}
-	}
-	if path == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("Chromium is missing in CI: .ci/run must install Debian's chromium")
-		}
-		t.Skip("browser test skipped: no Chromium on this machine (apt-get install chromium)")
-	}
-	profile, err := os.MkdirTemp("", "motcua-render-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.UserDataDir(profile),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true),
-		chromedp.Flag("hide-scrollbars", false), chromedp.WindowSize(1280, 800),
-	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, limit)
-	t.Cleanup(func() {
-		cancelTimeout()
-		cancelCtx()
-		cancelAlloc()
-		_ = os.RemoveAll(profile)
-	})
-	if err := chromedp.Run(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return ctx
+	return testkit.NewBrowserFor(t, limit, chromedp.Flag("hide-scrollbars", false), chromedp.WindowSize(1280, 800))
 }
 
 // walker drives the one tab of the walk.
@@ -314,7 +277,7 @@ func (w *walker) run(t *testing.T, what string, actions ...chromedp.Action) {
 // eval evaluates js in the page (awaiting a promise) into out.
 func (w *walker) eval(t *testing.T, js string, out any) {
 	t.Helper()
-	w.run(t, "evaluate "+firstLine(js), chromedp.Evaluate(js, out, awaitPromise))
+	w.run(t, "evaluate "+firstLine(js), chromedp.Evaluate(js, out, testkit.AwaitPromise))
 }
 
 // firstLine is the start of a script, to name it in a failure.
@@ -334,7 +297,7 @@ func (w *walker) size(t *testing.T, s screenSize) {
 	t.Helper()
 	w.screen = s
 	w.run(t, "resize to "+s.Name, emulation.SetDeviceMetricsOverride(s.W, s.H, 1, s.Mobile),
-		chromedp.Evaluate(`new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))`, nil, awaitPromise))
+		chromedp.Evaluate(`new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))`, nil, testkit.AwaitPromise))
 }
 
 // setMedia switches to print styles, or back with "" (no emulation: an
@@ -590,7 +553,7 @@ type screenPage struct {
 // code is the dossier code and lookup key of a dossier of the walk.
 func (f *renderFixture) code(t *testing.T, role string) (code, key string) {
 	t.Helper()
-	d, err := FindDossier(f.app, f.ids[role])
+	d, err := domain.FindDossier(f.app, f.ids[role])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -601,6 +564,7 @@ func (f *renderFixture) code(t *testing.T, role string) (code, key string) {
 // and Khmer, and prints every paper, checking what a person would see; with
 // -gallery=DIR it also writes each screen as a PNG and each paper as a PDF.
 func TestGallery(t *testing.T) {
+	t.Parallel()
 	limit := 4 * time.Minute
 	if *galleryDir != "" {
 		limit = 10 * time.Minute
@@ -626,33 +590,33 @@ func walkScreens(t *testing.T, w *walker) {
 	staffSizes := []screenSize{screenPhone, screenPC}
 	code, key := f.code(t, "06")
 	pages := []screenPage{
-		{name: "start", account: roleReception, path: "/", ready: `!document.getElementById("start").classList.contains("hidden") && document.querySelectorAll("#hours tr").length === 7`,
+		{name: "start", account: base.RoleReception, path: "/", ready: `!document.getElementById("start").classList.contains("hidden") && document.querySelectorAll("#hours tr").length === 7`,
 			check: checkStartWarning},
-		{name: "intake", account: roleReception, path: "/intake.html", ready: `document.body.getAttribute("data-ready") === "true"`,
+		{name: "intake", account: base.RoleReception, path: "/intake.html", ready: `document.body.getAttribute("data-ready") === "true"`,
 			setup: chooseProcedure("1.001193")},
-		{name: "receipt", account: roleReception, path: "/receipt.html?id=" + f.ids["receipt"], ready: `document.body.getAttribute("data-ready") === "true"`},
-		{name: "dossier", account: roleReception, path: "/dossier.html?id=" + f.ids["receipt"], ready: `document.querySelectorAll("#facts tr").length > 3 && document.querySelector("#forms button")`,
+		{name: "receipt", account: base.RoleReception, path: "/receipt.html?id=" + f.ids["receipt"], ready: `document.body.getAttribute("data-ready") === "true"`},
+		{name: "dossier", account: base.RoleReception, path: "/dossier.html?id=" + f.ids["receipt"], ready: `document.querySelectorAll("#facts tr").length > 3 && document.querySelector("#forms button")`,
 			setup: func(t *testing.T, w *walker) {
 				w.run(t, "preview form 02", chromedp.Evaluate(`document.querySelector('button.form-preview[data-form="06"]').click()`, nil))
 				w.wait(t, "form 06 preview", `document.querySelector("#print-area .form-06")`)
 			}, check: checkFormPreview},
-		{name: "work-processor", account: roleProcessor, path: "/work.html", ready: `document.querySelector("#lists section")`},
-		{name: "work-leader", account: roleLeader, path: "/work.html", ready: `document.querySelectorAll("#lists section").length >= 5`},
-		{name: "search", account: roleReception, path: "/search.html", ready: `document.getElementById("q")`,
+		{name: "work-processor", account: base.RoleProcessor, path: "/work.html", ready: `document.querySelector("#lists section")`},
+		{name: "work-leader", account: base.RoleLeader, path: "/work.html", ready: `document.querySelectorAll("#lists section").length >= 5`},
+		{name: "search", account: base.RoleReception, path: "/search.html", ready: `document.getElementById("q")`,
 			setup: func(t *testing.T, w *walker) {
 				w.run(t, "search", chromedp.SendKeys("#q", "thach thi", chromedp.ByQuery))
 				w.wait(t, "results", `document.querySelectorAll("#results tr.hit").length > 0`)
 			}},
-		{name: "ledger", account: roleReception, path: "/ledger.html", ready: `document.querySelectorAll("#ledger tr").length > 3`},
-		{name: "counter", account: roleReception, path: "/counter.html", ready: `document.getElementById("current-code").textContent.length > 1 && document.querySelectorAll("#waiting tr").length > 0`,
+		{name: "ledger", account: base.RoleReception, path: "/ledger.html", ready: `document.querySelectorAll("#ledger tr").length > 3`},
+		{name: "counter", account: base.RoleReception, path: "/counter.html", ready: `document.getElementById("current-code").textContent.length > 1 && document.querySelectorAll("#waiting tr").length > 0`,
 			check: checkCounter},
-		{name: "dashboard", account: roleLeader, path: "/dashboard.html", ready: `!document.getElementById("board").classList.contains("hidden") && document.querySelectorAll(".chart svg").length === 3`,
+		{name: "dashboard", account: base.RoleLeader, path: "/dashboard.html", ready: `!document.getElementById("board").classList.contains("hidden") && document.querySelectorAll(".chart svg").length === 3`,
 			check: checkCharts},
-		{name: "report", account: roleLeader, path: "/report.html", ready: `document.querySelectorAll("#report tr.total td").length > 0`,
+		{name: "report", account: base.RoleLeader, path: "/report.html", ready: `document.querySelectorAll("#report tr.total td").length > 0`,
 			check: checkReportFits},
-		{name: "field", account: roleLeader, path: "/field.html", ready: `!document.getElementById("centre").classList.contains("hidden")`,
+		{name: "field", account: base.RoleLeader, path: "/field.html", ready: `!document.getElementById("centre").classList.contains("hidden")`,
 			check: checkFieldBanner},
-		{name: "rate", account: roleReception, path: "/rate.html?dossier=" + f.ids["06"] + "&scale=5", ready: `document.querySelectorAll("#faces .face").length === 5`,
+		{name: "rate", account: base.RoleReception, path: "/rate.html?dossier=" + f.ids["06"] + "&scale=5", ready: `document.querySelectorAll("#faces .face").length === 5`,
 			check: checkRateScreen},
 		{name: "catalogue", path: "/thu-tuc", ready: `document.querySelectorAll("#procedures .proc").length > 10`},
 		{name: "lookup", path: "/tra-cuu", ready: `document.getElementById("lookup-form")`},
@@ -700,7 +664,7 @@ func walkScreens(t *testing.T, w *walker) {
 // chooseProcedure picks a procedure on the intake page so its papers show.
 func chooseProcedure(code string) func(t *testing.T, w *walker) {
 	return func(t *testing.T, w *walker) {
-		id := procByCode(t, w.f.app, code).Id
+		id := testkit.ProcByCode(t, w.f.app, code).Id
 		w.run(t, "choose "+code,
 			chromedp.SendKeys("#proc-search", code, chromedp.ByQuery),
 			chromedp.WaitVisible(`button.proc-option[data-id="`+id+`"]`, chromedp.ByQuery),
@@ -932,7 +896,7 @@ func walkPapers(t *testing.T, w *walker) {
 	w.size(t, screenPC)
 	ready := `document.body.getAttribute("data-ready") === "true"`
 	t.Run("receipt", func(t *testing.T) {
-		w.as(t, roleReception)
+		w.as(t, base.RoleReception)
 		for _, c := range []struct {
 			name, query string
 			pages       int
@@ -966,12 +930,12 @@ func walkPapers(t *testing.T, w *walker) {
 			w.shot(t, c.name+"-screen")
 		}
 		// A mobile team's receipt goes to the roll printer by itself.
-		w.as(t, roleField)
+		w.as(t, base.RoleField)
 		w.open(t, "/receipt.html?id="+f.ids["mobile"], ready)
 		checkPaper(t, "receipt-mobile", w.printPDF(t, "receipt-mobile"), 2, pdfPage{W: mmToPt(80)})
 	})
 	t.Run("forms", func(t *testing.T) {
-		w.as(t, roleReception)
+		w.as(t, base.RoleReception)
 		for _, n := range []string{"02", "03", "04", "05", "06"} {
 			id := f.ids[n]
 			w.open(t, "/dossier.html?id="+id, `document.querySelector('#forms button.form-preview[data-form="`+n+`"]')`)
@@ -987,7 +951,7 @@ func walkPapers(t *testing.T, w *walker) {
 		}
 	})
 	t.Run("notices", func(t *testing.T) {
-		w.as(t, roleReception)
+		w.as(t, base.RoleReception)
 		for _, kind := range []string{"supplement", "refusal"} {
 			w.open(t, "/intake.html", `document.body.getAttribute("data-ready") === "true"`)
 			w.eval(t, `window.print = () => {}; true`, nil)
@@ -1007,14 +971,14 @@ func walkPapers(t *testing.T, w *walker) {
 		}
 	})
 	t.Run("ledger", func(t *testing.T) {
-		w.as(t, roleReception)
+		w.as(t, base.RoleReception)
 		w.open(t, "/ledger.html", `document.querySelectorAll("#ledger tr").length > 3`)
 		checkPaper(t, "ledger", w.printPDF(t, "ledger"), 1, paperA4L)
 		checkBilingual(t, "ledger", w.printedText(t), i18n.T("vi", "ledger.show"))
 		checkRepeatedHead(t, w, "#ledger")
 	})
 	t.Run("report", func(t *testing.T) {
-		w.as(t, roleLeader)
+		w.as(t, base.RoleLeader)
 		w.open(t, "/report.html", `document.querySelectorAll("#report tr.total td").length > 0`)
 		checkPaper(t, "report", w.printPDF(t, "report"), 1, paperA4L)
 		text := w.printedText(t)
@@ -1136,11 +1100,11 @@ func checkRepeatedHead(t *testing.T, w *walker, table string) {
 // walkDates: Khmer and Vietnamese staff pages write dates day first.
 func walkDates(t *testing.T, w *walker) {
 	f := w.f
-	d, _ := FindDossier(f.app, f.ids["receipt"])
-	want := d.DueAt().In(zone).Format("02/01/2006 15:04")
+	d, _ := domain.FindDossier(f.app, f.ids["receipt"])
+	want := d.DueAt().In(base.Zone).Format("02/01/2006 15:04")
 	for _, lang := range []string{"vi", "km"} {
 		f.setLanguage(t, lang)
-		w.as(t, roleProcessor)
+		w.as(t, base.RoleProcessor)
 		w.open(t, "/work.html", `document.documentElement.lang === "`+lang+`" && document.querySelector('#lists tr[data-id="`+f.ids["receipt"]+`"]')`)
 		var row string
 		w.eval(t, `document.querySelector('#lists tr[data-id="`+f.ids["receipt"]+`"]').innerText`, &row)
@@ -1162,7 +1126,7 @@ func walkDates(t *testing.T, w *walker) {
 func walkIntake(t *testing.T, w *walker) {
 	f := w.f
 	f.setLanguage(t, "vi")
-	w.as(t, roleReception)
+	w.as(t, base.RoleReception)
 	w.open(t, "/intake.html", `document.body.getAttribute("data-ready") === "true"`)
 	const good = "079203001234|352123456|Thạch Thị Sa Ry|15081990|Nữ|Ấp Mỹ Hòa, Xã Mỹ Hương, Tỉnh Sóc Trăng|20042021"
 	const garbled = "079203009999||Nguyá»…n Thá»‹ A|15081990|Nữ|Ấp 3|20042021"
@@ -1256,7 +1220,7 @@ func walkIntake(t *testing.T, w *walker) {
 // already ends in "(nếu có)".
 func optionalPaperProcedure(t *testing.T, app core.App) string {
 	t.Helper()
-	recs, err := app.FindRecordsByFilter(colProcedures, "active = true", "code", 0, 0)
+	recs, err := app.FindRecordsByFilter(base.ColProcedures, "active = true", "code", 0, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1274,7 +1238,7 @@ func optionalPaperProcedure(t *testing.T, app core.App) string {
 func walkDossier(t *testing.T, w *walker) {
 	f := w.f
 	f.setLanguage(t, "vi")
-	w.as(t, roleReception)
+	w.as(t, base.RoleReception)
 	w.open(t, "/dossier.html?id="+f.ids["receipt"], `document.querySelectorAll("#facts tr").length > 3`)
 	var facts string
 	w.eval(t, `document.getElementById("facts").innerText`, &facts)
@@ -1311,9 +1275,9 @@ func walkDossier(t *testing.T, w *walker) {
 	}
 
 	// The processor hands a dossier up to the leader.
-	w.as(t, roleProcessor)
+	w.as(t, base.RoleProcessor)
 	w.open(t, "/dossier.html?id="+f.ids["handup"], `document.querySelector('button.action[data-action="assign"]')`)
-	leader, _ := f.app.FindFirstRecordByFilter(colStaff, "role = 'leader'")
+	leader, _ := f.app.FindFirstRecordByFilter(base.ColStaff, "role = 'leader'")
 	w.run(t, "hand up",
 		chromedp.Click(`button.action[data-action="assign"]`, chromedp.ByQuery),
 		chromedp.WaitVisible("#f-assignee", chromedp.ByQuery),
@@ -1334,7 +1298,7 @@ func walkDossier(t *testing.T, w *walker) {
 		t.Errorf("after handing up the processor sees %+v", after)
 	}
 	// A dossier that is no longer theirs (reassigned by the counter).
-	d, _ := FindDossier(f.app, f.ids["taken"])
+	d, _ := domain.FindDossier(f.app, f.ids["taken"])
 	d.Set("assignee", leader.Id)
 	if err := f.app.Save(d); err != nil {
 		t.Fatal(err)
@@ -1381,14 +1345,14 @@ func walkPublic(t *testing.T, w *walker) {
 // walkReport: a failed period's error goes when a good period loads, and never prints.
 func walkReport(t *testing.T, w *walker) {
 	w.f.setLanguage(t, "vi")
-	w.as(t, roleLeader)
+	w.as(t, base.RoleLeader)
 	w.open(t, "/report.html?period=2026-13", `!document.getElementById("msg").classList.contains("hidden")`)
 	var text string
 	text = w.printedText(t)
 	if strings.Contains(text, i18n.T("vi", "error.period_invalid")) {
 		t.Error("the report prints its error message")
 	}
-	period := time.Now().In(zone).Format("2006-01")
+	period := time.Now().In(base.Zone).Format("2006-01")
 	w.run(t, "good period",
 		chromedp.SetValue("#period", period, chromedp.ByQuery),
 		chromedp.Click(`#pick button[type="submit"]`, chromedp.ByQuery),
@@ -1400,3 +1364,6 @@ func walkReport(t *testing.T, w *walker) {
 		t.Error("the failed period's error stays after a good period loads")
 	}
 }
+
+// every polls often: the walk waits on many small changes.
+var every = chromedp.WithPollingInterval(20 * time.Millisecond)
