@@ -148,10 +148,12 @@ func TestBrowserFieldReceiptResolvesAtCentre(t *testing.T) {
 		chromedp.Text("#kit-code", &textVI, chromedp.ByQuery),
 		chromedp.Screenshot("#kit-code", &shotVI, chromedp.ByQuery),
 		chromedp.Click(`[data-set-lang="km"]`, chromedp.ByQuery),
+		chromedp.Poll(`window.motcua.lang === "km"`, nil),
 		chromedp.Text("#kit-code-value", &codeKM, chromedp.ByQuery),
 		chromedp.Text("#kit-code", &textKM, chromedp.ByQuery),
 		chromedp.Screenshot("#kit-code", &shotKM, chromedp.ByQuery),
 		chromedp.Click(`[data-set-lang="vi"]`, chromedp.ByQuery),
+		chromedp.Poll(`window.motcua.lang === "vi"`, nil),
 	)
 	if err != nil {
 		t.Fatal(err)
