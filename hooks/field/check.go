@@ -129,10 +129,11 @@ func newChecker(app core.App, kit *domain.FieldKit, office *domain.Office) (*che
 // fieldDossier is a travelling dossier checked and ready to be written: the
 // record and its receive event, not saved yet.
 type fieldDossier struct {
-	src   *fieldbundle.Dossier
-	rec   *core.Record
-	event *core.Record
-	res   fieldbundle.Result
+	src     *fieldbundle.Dossier
+	rec     *core.Record
+	event   *core.Record
+	eventID string // the laptop's event id, if usable
+	res     fieldbundle.Result
 }
 
 // refusal is why a dossier is not taken: a message key and the field.
@@ -247,7 +248,7 @@ func (c *checker) check(d *fieldbundle.Dossier, hash string) (*fieldDossier, *re
 	if err := c.app.Validate(r); err != nil {
 		return nil, validationRefusal(err)
 	}
-	return &fieldDossier{src: d, rec: r, event: ev, res: res}, nil
+	return &fieldDossier{src: d, rec: r, event: ev, eventID: ev.Id, res: res}, nil
 }
 
 // splitCode reads <agency>-<yymmdd>-<NNNN> with this centre's agency code.

@@ -47,8 +47,12 @@ const importBatchBytes = 64 << 20
 // bundle by the browser's own rules, whatever the CORS answer.
 const bundleContentType = "application/vnd.motcua.field-bundle"
 
-// importSlot lets one bundle be decoded and written at a time.
-var importSlot = make(chan struct{}, 1)
+// importSlotOf is the app's import slot: one bundle is decoded and written
+// at a time.
+func importSlotOf(app core.App) chan struct{} {
+	slot, _ := app.Store().GetOrSet("motcua.field.importSlot", func() any { return make(chan struct{}, 1) }).(chan struct{})
+	return slot
+}
 
 // incomingDir is where bundles wait while their signature is checked: under
 // the data folder, never the system's temporary folder (it may be another
@@ -125,9 +129,10 @@ func importBundle(ctx context.Context, app core.App, r io.Reader, progress progr
 		return nil, nil, base.KeyedError(http.StatusForbidden, "error.field_kit_foreign")
 	}
 
+	slot := importSlotOf(app)
 	select {
-	case importSlot <- struct{}{}:
-		defer func() { <-importSlot }()
+	case slot <- struct{}{}:
+		defer func() { <-slot }()
 	case <-ctx.Done():
 		return nil, nil, base.KeyedError(http.StatusServiceUnavailable, "error.field_centre_busy")
 	}
@@ -146,11 +151,11 @@ func importBundle(ctx context.Context, app core.App, r io.Reader, progress progr
 	}
 	// pending keeps the bundle's order in the report: refused dossiers wait
 	// with the batch around them.
-	type slot struct {
+	type entry struct {
 		fd  *fieldDossier
 		res fieldbundle.Result
 	}
-	var pending []slot
+	var pending []entry
 	var batch []*fieldDossier
 	var batchBytes int64
 	done := 0
@@ -181,7 +186,7 @@ func importBundle(ctx context.Context, app core.App, r io.Reader, progress progr
 			return rep, nil, withReport(fieldKeyedError(err), rep)
 		}
 		fd, res := prepareDossier(chk, d)
-		pending = append(pending, slot{fd: fd, res: res})
+		pending = append(pending, entry{fd: fd, res: res})
 		if fd != nil {
 			batch = append(batch, fd)
 			batchBytes += d.DataSize()
@@ -320,7 +325,12 @@ func commitDossiers(app core.App, ds []*fieldDossier) []fieldbundle.Result {
 // so. An error means something was half written: the caller rolls tx back.
 func writeDossierTx(tx core.App, d *fieldDossier) (fieldbundle.Result, error) {
 	res := d.res
-	r := d.rec
+	r, ev := d.rec, d.event
+	// A batch that was rolled back is written again one dossier at a time:
+	// start each attempt from the dossier as checked.
+	r.Id, ev.Id = d.src.ID, d.eventID
+	r.MarkAsNew()
+	ev.MarkAsNew()
 	if existing := findFieldDossier(tx, r.GetString("field_kit"), d.src.ID); existing != nil {
 		res.Notice = ""
 		sameAs(existing, res.Hash, &res)
@@ -335,10 +345,8 @@ func writeDossierTx(tx core.App, d *fieldDossier) (fieldbundle.Result, error) {
 		res.NewID, res.Notice = r.Id, noticeIDReassigned
 	}
 	if err := tx.Save(r); err != nil {
-		r.MarkAsNew()
 		return res, fmt.Errorf("dossier %s: %w", d.src.ID, err)
 	}
-	ev := d.event
 	if ev.Id == "" {
 		ev.Id = core.GenerateDefaultRandomId()
 	} else if _, err := tx.FindRecordById(base.ColDossierEvents, ev.Id); err == nil {
@@ -346,7 +354,6 @@ func writeDossierTx(tx core.App, d *fieldDossier) (fieldbundle.Result, error) {
 	}
 	ev.Set("dossier", r.Id)
 	if err := tx.Save(ev); err != nil {
-		ev.MarkAsNew()
 		return res, fmt.Errorf("event of %s: %w", d.src.ID, err)
 	}
 	res.Outcome = fieldbundle.OutcomeNew

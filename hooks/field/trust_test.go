@@ -621,3 +621,37 @@ func get(url, token string) (string, error) {
 	}
 	return string(b), nil
 }
+
+// TestFieldBatchRolledBack: when one dossier of a batch cannot be written
+// (here the database refuses it), the batch is rolled back and written again
+// one dossier at a time: the others are taken whole (dossier, event, the
+// notice of a fresh id), the bad one is reported and written nowhere.
+func TestFieldBatchRolledBack(t *testing.T) {
+	b := newAttackBed(t)
+	proc := testkit.ProcByCode(t, b.centre, "1.001193")
+	testkit.MkDossier(t, b.centre, map[string]any{"id": b.legit[0].ID, "procedure": proc.Id, "status": domain.StatusReceived})
+	bad := b.forge(t, 6300, func(d *fieldbundle.Dossier) { d.Fields["applicant_name"] = "Không ghi được" })
+	if _, err := b.centre.DB().NewQuery(`CREATE TRIGGER refuse_one BEFORE INSERT ON dossiers
+		WHEN NEW.applicant_name = 'Không ghi được' BEGIN SELECT RAISE(ABORT, 'disk says no'); END`).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	ack := b.sync(t, []fieldbundle.Dossier{b.legit[0], bad, b.legit[1]})
+	r0, r1, r2 := ack.Results[0], ack.Results[1], ack.Results[2]
+	if r0.Outcome != fieldbundle.OutcomeNew || r0.Notice != noticeIDReassigned || r0.NewID == "" {
+		t.Errorf("first: %+v", r0)
+	}
+	if r1.Outcome != fieldbundle.OutcomeFailed || r1.Key != "error.field_dossier_invalid" {
+		t.Errorf("bad: %+v", r1)
+	}
+	if r2.Outcome != fieldbundle.OutcomeNew || r2.NewID != "" {
+		t.Errorf("third: %+v", r2)
+	}
+	for _, id := range []string{r0.NewID, b.legit[1].ID} {
+		if evs, err := domain.FindDossierEvents(b.centre, id); err != nil || len(evs) != 1 {
+			t.Errorf("dossier %s: %d events (%v)", id, len(evs), err)
+		}
+	}
+	if _, err := domain.FindDossierByCode(b.centre, bad.Fields["code"].(string)); err == nil {
+		t.Errorf("the refused dossier was written")
+	}
+}
