@@ -41,9 +41,9 @@ import (
 //     dossier, so a forged note or payload is never stored;
 //   - the lookup key printed on the citizen's receipt kept, but only in the
 //     form a laptop draws (domain.ValidLookupKey);
-//   - the applicant fields and the papers through the counter's own checks
-//     (domain.NormalizeApplicant, domain.CheckPapers), the procedure one the
-//     centre has, the school site of the day set;
+//   - the applicant fields (with the SMS consent) and the papers through the
+//     counter's own checks (domain.NormalizeApplicant, domain.CheckPapers), the
+//     procedure one the centre has, the school site of the day set;
 //   - every other field (the workflow's and the centre's own: assignee,
 //     extended_at, extension_reason, original_due_at, collected_by,
 //     collector_id_number, result_note, paused_minutes, closed_at, …, and any
@@ -66,7 +66,7 @@ var laptopFields = map[string]bool{
 	"applicant_address": true, "applicant_phone": true, "papers": true, "sets": true,
 	"notes": true, "channel": true, "mobile": true, "status": true, "received_at": true,
 	"due_at": true, "received_by": true, "lookup_key": true, "station": true,
-	"location": true, "ticket": true,
+	"location": true, "ticket": true, "sms_consent": true, "sms_language": true,
 }
 
 // eventFields are the fields of a travelling event (recordData of a

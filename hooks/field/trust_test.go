@@ -226,6 +226,10 @@ func TestFieldForgedBundle(t *testing.T) {
 		{"a procedure the centre does not have", 6123, func(d *fieldbundle.Dossier) { d.Fields["procedure"] = "nosuchprocedur" }, "error.procedure_not_found", "procedure"},
 		{"no school site", 6124, func(d *fieldbundle.Dossier) { d.Fields["location"] = "  " }, "error.field_location_required", "location"},
 		{"too many sets", 6125, func(d *fieldbundle.Dossier) { d.Fields["sets"] = 1000 }, "error.value_invalid", "sets"},
+		{"SMS consent without a phone", 6126, func(d *fieldbundle.Dossier) {
+			d.Fields["sms_consent"] = true
+			d.Fields["applicant_phone"] = ""
+		}, "error.sms_phone_required", "applicant_phone"},
 	}
 	var ds []fieldbundle.Dossier
 	ds = append(ds, b.legit[0])
