@@ -29,7 +29,7 @@
 //
 //	internal/base     collection names, roles, keyed errors, RequireStaff, the
 //	                  clock and the office's time zone, BindServe, data lock,
-//	                  request-log redaction, CLI error text
+//	                  request body caps, request-log redaction, CLI error text
 //	internal/sqlitex  DBConnect, WAL checkpoints, the write queue and group
 //	                  commit, prepared inserts, sortable ids
 //	internal/domain   Dossier and its events, statuses, codes and issuers,
