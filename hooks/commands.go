@@ -8,11 +8,13 @@ import (
 	"motcua/hooks/devseed"
 	"motcua/hooks/field"
 	"motcua/hooks/internal/base"
+	"motcua/hooks/service"
 )
 
 // Commands lists motcua's admin subcommands, added to the PocketBase root command.
 func Commands(app *pocketbase.PocketBase) []*cobra.Command {
-	cmds := []*cobra.Command{devseed.SeedCommand(app), field.FieldCommand(app), backup.BackupCommand(app), backup.RestoreCommand(app)}
+	cmds := []*cobra.Command{devseed.SeedCommand(app), field.FieldCommand(app), backup.BackupCommand(app), backup.RestoreCommand(app),
+		service.Command(app)}
 	for _, c := range cmds {
 		base.RecordFailure(c)
 	}
