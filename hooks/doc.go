@@ -18,6 +18,9 @@
 //	field      mobile teams: field mode, kits, the return of dossiers
 //	backup     backups, the schedule, restore
 //	service    install as a Windows service or systemd unit
+//	clock      the PC clock's status, a leader's confirmation, "motcua clock"
+//	emergency  emergency receipt pads for a counter without power or PC
+//	           (printing, voiding; the key-in is an intake)
 //	devseed    demo office and the bulk history generator (trials, benchmarks)
 //
 // Shared ground, below the capabilities (internal: only motcua uses it):
@@ -29,7 +32,8 @@
 //	                  commit, prepared inserts, sortable ids
 //	internal/domain   Dossier and its events, statuses, codes and issuers,
 //	                  office and its caches, tickets, the workflow table,
-//	                  search and lookup keys, dashboard panels (a registry)
+//	                  search and lookup keys, dashboard panels (a registry),
+//	                  the clock guard, emergency sheets and their code blocks
 //	internal/web      templates, render, language choice, static files, i18n
 //	internal/testkit  test apps cloned from a migrated template, staff, HTTP
 //	                  helpers, one shared Chromium

@@ -84,7 +84,11 @@ func handleIssueTicket(e *core.RequestEvent) error {
 	if body.PriorityReason != "" && !priorityReasons[body.PriorityReason] {
 		return base.FieldErrors(map[string]string{"priority_reason": "queue.priority_reason_invalid"})
 	}
-	now := time.Now()
+	now := base.Now(e.App)
+	// A wrong PC clock would number the ticket under the wrong day.
+	if err := domain.CheckClock(e.App, now); err != nil {
+		return err
+	}
 	if err := checkReceptionOpen(e.App, now); err != nil {
 		return err
 	}
@@ -93,7 +97,7 @@ func handleIssueTicket(e *core.RequestEvent) error {
 	ahead := 0
 	err := sqlitex.InWriteOrder(e.Request.Context(), e.App, func(tx core.App) error {
 		// Issue times follow the numbers: read the clock holding the writer.
-		now = time.Now()
+		now = base.Now(e.App)
 		var err error
 		group, err = findServiceGroup(tx, body.Group)
 		if err != nil {
