@@ -43,7 +43,7 @@ func TestTicketIssueRefusesWrongClock(t *testing.T) {
 		clock time.Time
 		key   string
 	}{
-		"battery flat": {time.Date(2000, 1, 1, 9, 0, 0, 0, base.Zone), "error.clock_behind"},
+		"battery flat":   {time.Date(2000, 1, 1, 9, 0, 0, 0, base.Zone), "error.clock_behind"},
 		"two hours back": {time.Now().Add(-2 * time.Hour), "error.clock_behind"},
 		"a year ahead":   {time.Now().AddDate(1, 0, 0), "error.clock_ahead"},
 	} {

@@ -52,6 +52,13 @@
     $("office-line").textContent = rep.office.NameVI || "";
     both($("title"), "report.title");
     $("range").textContent = rep.from + " … " + rep.to;
+    // Dossiers keyed in late from emergency receipts ("nhập bù"), counted above.
+    var late = $("late-note"), n = rep.total.new_entered_late || 0;
+    late.classList.toggle("hidden", !n);
+    if (n) {
+      both(late, "report.entered_late");
+      late.childNodes.forEach(function (s) { s.textContent = s.textContent.split("{n}").join(String(n)); });
+    }
   }
 
   function query() {
