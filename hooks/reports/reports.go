@@ -50,36 +50,37 @@ func bindReportRoutes(se *core.ServeEvent) error {
 
 // ReportRow is one line of the report: a procedure, a field or the total.
 type ReportRow struct {
-	CarriedOver int `json:"carried_over"`
-	New         int `json:"new"`
-	NewInPerson int `json:"new_in_person"`
-	NewMobile   int `json:"new_mobile"`
-	NewOnline   int `json:"new_online"`
-	NewPostal   int `json:"new_postal"`
-	Received    int `json:"received"`
-	Finished    int `json:"finished"`
-	Early       int `json:"finished_early"`
-	OnTime      int `json:"finished_on_time"`
-	Late        int `json:"finished_late"`
-	InProgress  int `json:"in_progress"`
-	WithinTime  int `json:"in_progress_within_time"`
-	Overdue     int `json:"in_progress_overdue"`
-	Paused      int `json:"paused"`
-	Supplement  int `json:"paused_supplement"`
-	Fees        int `json:"paused_fees"`
-	Stopped     int `json:"paused_stopped"`
-	Refused     int `json:"refused"`
-	Withdrawn   int `json:"withdrawn"`
-	WithScans   int `json:"new_with_scans"`
-	// EnteredLate counts the new dossiers keyed in late from emergency
-	// receipts ("nhập bù"): already in the columns above under their real
-	// time of receipt; the print view and the xlsx add a note.
-	EnteredLate  int      `json:"new_entered_late"`
+	CarriedOver  int      `json:"carried_over"`
+	New          int      `json:"new"`
+	NewInPerson  int      `json:"new_in_person"`
+	NewMobile    int      `json:"new_mobile"`
+	NewOnline    int      `json:"new_online"`
+	NewPostal    int      `json:"new_postal"`
+	Received     int      `json:"received"`
+	Finished     int      `json:"finished"`
+	Early        int      `json:"finished_early"`
+	OnTime       int      `json:"finished_on_time"`
+	Late         int      `json:"finished_late"`
+	InProgress   int      `json:"in_progress"`
+	WithinTime   int      `json:"in_progress_within_time"`
+	Overdue      int      `json:"in_progress_overdue"`
+	Paused       int      `json:"paused"`
+	Supplement   int      `json:"paused_supplement"`
+	Fees         int      `json:"paused_fees"`
+	Stopped      int      `json:"paused_stopped"`
+	Refused      int      `json:"refused"`
+	Withdrawn    int      `json:"withdrawn"`
+	WithScans    int      `json:"new_with_scans"`
 	Ratings      int      `json:"ratings"`
 	Satisfied    int      `json:"ratings_satisfied"`
 	OnTimeRate   *float64 `json:"on_time_rate"`
 	Satisfaction *float64 `json:"satisfaction_rate"`
 	ScanRate     *float64 `json:"scan_rate"`
+
+	// EnteredLate counts the new dossiers keyed in late from emergency
+	// receipts ("nhập bù"): already in the columns above under their real
+	// time of receipt; the print view and the xlsx add a note.
+	EnteredLate int `json:"new_entered_late"`
 }
 
 func (r *ReportRow) add(o ReportRow) {
@@ -278,7 +279,8 @@ type reportCounts struct {
 	OnTime                               int `db:"on_time"`
 	Late, Refused, Withdrawn, Stopped    int
 	Supplement, Fees, Within, Overdue    int
-	EnteredLate                          int `db:"entered_late"`
+
+	EnteredLate int `db:"entered_late"`
 }
 
 // BuildReport computes the report for the civil days from..to (inclusive).

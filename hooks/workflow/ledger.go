@@ -46,10 +46,11 @@ type ledgerRow struct {
 	Status          string `db:"status" json:"status"`
 	CollectedBy     string `db:"collected_by" json:"collected_by"`
 	ExtensionReason string `db:"extension_reason" json:"extension_reason"`
+	Timeliness      string `db:"-" json:"timeliness"`
+
 	// EnteredLate marks a dossier keyed in late from an emergency receipt
 	// ("nhập bù"); it is listed under its real time of receipt.
-	EnteredLate bool   `db:"entered_late" json:"entered_late"`
-	Timeliness  string `db:"-" json:"timeliness"`
+	EnteredLate bool `db:"entered_late" json:"entered_late"`
 }
 
 // ledgerRange reads ?from=&to= (office dates, inclusive) as [start, end).
