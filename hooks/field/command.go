@@ -25,7 +25,7 @@ func FieldCommand(app *pocketbase.PocketBase) *cobra.Command {
 		Short: "Mobile teams: make a kit, set a laptop up, bring dossiers back to the centre",
 	}
 	cmd.AddCommand(fieldNewCommand(app), fieldInitCommand(app), fieldPushCommand(app), fieldExportCommand(app),
-		fieldImportCommand(app), fieldConfirmCommand(app), fieldRetireCommand(app))
+		fieldImportCommand(app), fieldConfirmCommand(app), fieldRetireCommand(app), fieldCheckCommand(app))
 	return cmd
 }
 
@@ -92,6 +92,9 @@ func fieldInitCommand(app *pocketbase.PocketBase) *cobra.Command {
 			kit, err := fieldbundle.ReadKit(data)
 			if err != nil {
 				return base.CLIError(fieldKeyedError(err))
+			}
+			if err := checkKitClock(kit.CreatedAt, time.Now()); err != nil {
+				return base.CLIError(err)
 			}
 			if err := migrated(app); err != nil {
 				return err

@@ -1,9 +1,11 @@
 package intake
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -62,10 +64,10 @@ func parseReceivedAt(s string) (time.Time, bool) {
 // readKeyInBody reads the JSON body, or the @jsonPayload and scans of a
 // multipart one.
 func readKeyInBody(e *core.RequestEvent) (map[string]any, []*filesystem.File, error) {
-	e.Request.Body = http.MaxBytesReader(e.Response, e.Request.Body, maxKeyInBody)
 	var body map[string]any
 	var files []*filesystem.File
 	if strings.HasPrefix(e.Request.Header.Get("Content-Type"), "multipart/form-data") {
+		// apis.BodyLimit (bindEmergencyRoutes) bounds the whole body.
 		if err := e.Request.ParseMultipartForm(1 << 20); err != nil {
 			return nil, nil, base.KeyedError(http.StatusBadRequest, "error.body_invalid")
 		}
@@ -73,11 +75,16 @@ func readKeyInBody(e *core.RequestEvent) (map[string]any, []*filesystem.File, er
 			return nil, nil, base.KeyedError(http.StatusBadRequest, "error.body_invalid")
 		}
 		var err error
-		if files, err = e.FindUploadedFiles("scans"); err != nil && !strings.Contains(err.Error(), "no such file") {
+		if files, err = e.FindUploadedFiles("scans"); err != nil && !errors.Is(err, http.ErrMissingFile) {
 			return nil, nil, base.FieldErrors(map[string]string{"scans": "intake.scans_invalid"})
 		}
-	} else if err := json.NewDecoder(e.Request.Body).Decode(&body); err != nil {
-		return nil, nil, base.KeyedError(http.StatusBadRequest, "error.body_invalid")
+	} else {
+		raw, err := io.ReadAll(io.LimitReader(e.Request.Body, maxIntakeJSON+1))
+		if err != nil || len(raw) > maxIntakeJSON || json.Unmarshal(raw, &body) != nil {
+			return nil, nil, base.KeyedError(http.StatusBadRequest, "error.body_invalid")
+		}
+		// PocketBase reads the body again for the record's answer.
+		e.Request.Body = io.NopCloser(bytes.NewReader(raw))
 	}
 	if body == nil {
 		return nil, nil, base.KeyedError(http.StatusBadRequest, "error.body_invalid")
