@@ -82,14 +82,15 @@ func handlePrintPad(e *core.RequestEvent) error {
 		if err != nil {
 			return fmt.Errorf("pad qr: %w", err)
 		}
+		// Both halves carry the QR, as both copies of form 01 do.
 		half := padHalf{
 			Office: domain.OfficeViewOf(e.App), Code: sheet.Code(), LookupKey: sheet.LookupKey(),
+			QR:     template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png)),
 			StatusURL: office.PublicURL() + "/tra-cuu", Pad: pad.GetInt("number"), Sheet: s.GetInt("number"),
 			Of: total, PrintedOn: printedOn,
 		}
 		citizen, kept := half, half
 		citizen.Copy, citizen.Citizen = "receipt.copy_applicant", true
-		citizen.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))
 		kept.Copy = "receipt.copy_file"
 		data.Sheets = append(data.Sheets, [2]padHalf{citizen, kept})
 	}
