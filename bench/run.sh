@@ -282,7 +282,7 @@ PY
 done
 
 log "field import of a 1,000-dossier bundle (go test -bench FieldImport1000, its own test database)"
-FIELD=$(cd "$ROOT" && go test ./hooks/ -run '^$' -bench 'FieldImport1000$' -benchtime 1x 2>/dev/null |
+FIELD=$(cd "$ROOT" && go test ./hooks/field -run '^$' -bench 'FieldImport1000$' -benchtime 1x 2>/dev/null |
   awk '/^BenchmarkFieldImport1000/ {printf "%.2f", $3/1e9}')
 FIELD=${FIELD:-n/a}
 
@@ -373,7 +373,7 @@ OUT=$(
   echo "wrk: 2 threads, ${DUR} s per run (writes ${WDUR} s: the centre has 4,999 codes a day; one clerk at a time ${ODUR} s), all on 127.0.0.1 (the load generator shares the cores with the server)."
   echo "Reads and searches rotate through 200 dossiers (and 40 questions) sampled from the database."
   echo "Binary: $BINSIZE. Field import of a 1,000-dossier bundle: ${FIELD} s"
-  echo "(\`go test ./hooks/ -bench FieldImport1000 -benchtime 1x\`, on its own test database: the CLI path needs a field kit and a second server)."
+  echo "(\`go test ./hooks/field -bench FieldImport1000 -benchtime 1x\`, on its own test database: the CLI path needs a field kit and a second server)."
   echo
   echo "$TABLE"
   echo

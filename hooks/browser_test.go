@@ -16,6 +16,7 @@ import (
 // the start page in Khmer, and still has Khmer after a reload (remembered on the
 // account).
 func TestBrowserStartPageKhmer(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	s := testkit.MakeStaff(t, app, base.RoleReception, "browser.reception")
 	url := testkit.StartServer(t, app)
@@ -93,6 +94,7 @@ func TestBrowserStartPageKhmer(t *testing.T) {
 // embedded Noto Sans Khmer (checked through document.fonts), and filters as the
 // citizen types without accents.
 func TestBrowserCatalogueKhmerFont(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	url := testkit.StartServer(t, app)
 	ctx := testkit.NewBrowser(t)

@@ -20,6 +20,7 @@ import (
 // TestSynchronousFull reads the pragma back through the app's own connections,
 // both pools, several connections each: a receipt's commit must reach the disk.
 func TestSynchronousFull(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	pools := map[string]dbx.Builder{
 		"concurrent":    app.ConcurrentDB(),
@@ -61,6 +62,7 @@ func TestSynchronousFull(t *testing.T) {
 }
 
 func TestDefaultArgs(t *testing.T) {
+	t.Parallel()
 	got := DefaultArgs([]string{"motcua.exe"})
 	if strings.Join(got, " ") != "motcua.exe serve --http=0.0.0.0:8090" {
 		t.Errorf("bare start: %v", got)
@@ -75,6 +77,7 @@ func TestDefaultArgs(t *testing.T) {
 // procedures with Khmer names and papers, and two years of holidays with the
 // Khmer festivals present but switched off.
 func TestSeededCatalogue(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	if n, _ := app.CountRecords(base.ColOffice); n != 1 {
 		t.Errorf("office records = %d, want 1", n)
@@ -114,6 +117,7 @@ func TestSeededCatalogue(t *testing.T) {
 // TestSeedDemoIdempotent: the demo seed makes one account per role once, prints
 // passwords for new accounts only, and a second run changes nothing.
 func TestSeedDemoIdempotent(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	var out bytes.Buffer
 	if err := devseed.SeedDemo(app, &out); err != nil {
@@ -158,6 +162,7 @@ func TestSeedDemoIdempotent(t *testing.T) {
 
 // TestOfficeRejectsBadSessions: a typo in the sessions cannot be saved.
 func TestOfficeRejectsBadSessions(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	mux := testkit.NewMux(t, app)
 	su := testkit.SuperuserToken(t, app)
@@ -187,6 +192,7 @@ func TestOfficeRejectsBadSessions(t *testing.T) {
 // TestOfficeHeaderFollowsEdits: public pages keep the office's name in memory;
 // an edit in /_/ shows on the next page.
 func TestOfficeHeaderFollowsEdits(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	mux := testkit.NewMux(t, app)
 	if body := testkit.Do(mux, http.MethodGet, "/thu-tuc", "", "").Body.String(); strings.Contains(body, "Xã Mỹ Hương mới") {

@@ -30,6 +30,7 @@ func flushLogs(t *testing.T, l *slog.Logger) {
 // TestLookupKeyNotLogged: a citizen's status-page URL (and a page's referer
 // carrying it) reaches the request log without the lookup key.
 func TestLookupKeyNotLogged(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	app.Settings().Logs.MaxDays = 5 // test apps keep no logs by default; an office keeps 5 days
 	url := testkit.StartServer(t, app)
@@ -69,6 +70,7 @@ func TestLookupKeyNotLogged(t *testing.T) {
 }
 
 func TestRedactSecrets(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		"/tra-cuu/X?k=abc":              "/tra-cuu/X?k=[redacted]",
 		"/tra-cuu/X?lang=km&k=abc#top":  "/tra-cuu/X?lang=km&k=[redacted]#top",
@@ -86,6 +88,7 @@ func TestRedactSecrets(t *testing.T) {
 // TestSignInRateLimited: repeated bad sign-ins from one address get 429, for
 // staff and for the superuser dashboard's sign-in alike.
 func TestSignInRateLimited(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	if !app.Settings().RateLimits.Enabled {
 		t.Fatal("rate limits are off")
@@ -128,6 +131,7 @@ func TestSignInRateLimited(t *testing.T) {
 // the superuser's APIs (the dashboard at /_/ is only a page; its data comes from
 // these).
 func TestDashboardClosedToStaff(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	mux := testkit.NewMux(t, app)
 	su := testkit.SuperuserToken(t, app)

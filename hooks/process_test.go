@@ -327,6 +327,7 @@ func assertDossiersPresent(t testing.TB, dataDir string, acks []ack) {
 // take in dossiers; after a restart every dossier whose create answered 200 is
 // there, and no dossier code is used twice.
 func TestKillDuringIntake(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
@@ -368,6 +369,7 @@ func TestKillDuringIntake(t *testing.T) {
 // slowest intake answer meanwhile is logged. "motcua restore" refuses while the
 // server runs.
 func TestBackupUnderLoadRestores(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}

@@ -198,6 +198,7 @@ var updateBodies = map[string]string{
 // checks the answer against one declared table. "see" means list shows the
 // fixture and view returns it; c/u/d mean the write went through.
 func TestRulesMatrix(t *testing.T) {
+	t.Parallel()
 	f := newRulesFixture(t)
 	all := callers
 	staffAll := staffCallers
@@ -303,6 +304,7 @@ func TestRulesMatrix(t *testing.T) {
 // TestStaffSelfUpdate: a staff member may change their own language and name but
 // never their role, counter or disabled flag.
 func TestStaffSelfUpdate(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	s := testkit.MakeStaff(t, app, base.RoleReception, "self.update")
 	mux := testkit.NewMux(t, app)
@@ -323,6 +325,7 @@ func TestStaffSelfUpdate(t *testing.T) {
 
 // TestInactiveProcedureHiddenFromGuests: guests see only active procedures.
 func TestInactiveProcedureHiddenFromGuests(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	recs, err := app.FindRecordsByFilter(base.ColProcedures, "", "", 1, 0)
 	if err != nil || len(recs) == 0 {

@@ -4,7 +4,8 @@ package pb_public
 
 import "embed"
 
-// FS is the embedded public folder: index.html, the other pages and static/.
+// FS is the embedded public folder: index.html, the other pages, favicon.ico
+// (browsers ask for it at the root) and static/.
 //
-//go:embed *.html static
+//go:embed *.html favicon.ico static
 var FS embed.FS

@@ -104,6 +104,7 @@ func treeDigest(t testing.TB, dir string) string {
 // fresh pb_data gives back every dossier and the scan, and keeps the previous
 // pb_data aside.
 func TestBackupAndRestoreRoundTrip(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	codes := addDossiers(t, app, "260302", 25)
 	scan := []byte("%PDF-1.4 scanned paper " + strings.Repeat("x", 5000))
@@ -187,6 +188,7 @@ func TestBackupAndRestoreRoundTrip(t *testing.T) {
 // TestRestoreRefusesWhileServing: a running server holds the pb_data lock;
 // restore refuses with a keyed error and changes nothing.
 func TestRestoreRefusesWhileServing(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	target := t.TempDir()
 	res, err := Backup(app, target, nil)
@@ -205,6 +207,7 @@ func TestRestoreRefusesWhileServing(t *testing.T) {
 }
 
 func TestSecondServerRefused(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	testkit.NewMux(t, app)
 	if _, err := base.LockDataDir(app.DataDir()); !errors.Is(err, base.ErrDataLocked) {

@@ -71,6 +71,7 @@ func tryMount(t *testing.T, dir, opts string) {
 // TestBackupTargetFaults: the backup folder missing, not a folder, read-only or
 // full gives a clear keyed error and leaves nothing that looks like a backup.
 func TestBackupTargetFaults(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	addDossiers(t, app, "260302", 20)
 	addScan(t, app, append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("scan "), 400_000)...)) // a 2 MB scan
@@ -249,6 +250,7 @@ func rewriteManifest(t *testing.T, dir string, paths ...string) {
 // broken manifest, or a database that fails integrity_check: restore refuses
 // with a keyed error and pb_data is byte for byte unchanged.
 func TestRestoreRefusesDamagedBackup(t *testing.T) {
+	t.Parallel()
 	good, scanPath := goodBackup(t)
 
 	// The office's current pb_data: a restored good backup, server stopped.
@@ -303,6 +305,7 @@ func TestRestoreRefusesDamagedBackup(t *testing.T) {
 // TestTargetErrorKeys: the failure texts of SQLite and Windows (which the tests
 // cannot produce on Linux) get the same keys as the POSIX errors.
 func TestTargetErrorKeys(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		"database or disk is full":                            "backup.target_full",
 		"write E:\\x: There is not enough space on the disk.": "backup.target_full",

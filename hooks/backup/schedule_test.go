@@ -22,6 +22,7 @@ import (
 // the previous latest keeps its dated name, only the newest Keep stay, every
 // kept folder checks out, and each run is recorded.
 func TestAutomaticBackupKeepsLatestAndLastN(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	addDossiers(t, app, "260302", 5)
 	dir := t.TempDir()
@@ -76,6 +77,7 @@ func TestAutomaticBackupKeepsLatestAndLastN(t *testing.T) {
 // TestBackupStatus: the leader sees the last good backup and a warning when
 // backups fail, are old or off; other roles and guests do not see it at all.
 func TestBackupStatus(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	leader := testkit.MakeStaff(t, app, base.RoleLeader, "lanh.dao")
 	reception := testkit.MakeStaff(t, app, base.RoleReception, "le.tan")
@@ -150,6 +152,7 @@ func TestBackupStatus(t *testing.T) {
 // TestBackupDue: the schedule waits after start, runs a period after the last
 // attempt, retries a failure sooner, and does nothing when off.
 func TestBackupDue(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	now := time.Now()
 	app.Store().Set(serveStartedStoreKey, now)
@@ -177,6 +180,7 @@ func TestBackupDue(t *testing.T) {
 // TestBackupSettingsHidden: the office record is public, its backup settings
 // are not.
 func TestBackupSettingsHidden(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	office, _ := domain.FindOffice(app)
 	office.Set("backup_dir", `E:\motcua-backups`)
@@ -203,6 +207,7 @@ func TestBackupSettingsHidden(t *testing.T) {
 // TestBrowserBackupCardForLeaders: a leader's start page shows the backup card
 // with the failure in their language; a reception officer's has no card.
 func TestBrowserBackupCardForLeaders(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	testkit.MakeStaff(t, app, base.RoleLeader, "browser.leader")
 	testkit.MakeStaff(t, app, base.RoleReception, "browser.reception")

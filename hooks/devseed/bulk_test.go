@@ -23,6 +23,7 @@ import (
 // force and appends after the last numbers with it; and the report's columns
 // add up on what it wrote.
 func TestSeedDossiers(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	now := time.Date(2026, 11, 20, 10, 0, 0, 0, base.Zone)
 	if err := SeedDossiers(app, BulkOptions{N: 3000, Now: now}, io.Discard); err != nil {
@@ -319,6 +320,7 @@ func BenchmarkSeedDossiers(b *testing.B) {
 
 // TestUnixMilliText: the generator's date formatter writes what dbTime writes.
 func TestUnixMilliText(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(3, 4))
 	for _, ms := range []int64{0, 1, 999, 86399999, 951782400000, 4107542399999, -1} {
 		if got, want := unixMilliText(ms), base.DBTime(time.UnixMilli(ms)); got != want {

@@ -20,6 +20,7 @@ import (
 // dossier), that QR's URL opens the dossier's status at the centre, and a push
 // from the laptop's page marks the dossier confirmed there.
 func TestBrowserFieldReceiptResolvesAtCentre(t *testing.T) {
+	t.Parallel()
 	centre, _ := newCentre(t)
 	testkit.MakeStaff(t, centre, base.RoleLeader, "br.leader")
 	cmux := testkit.NewMux(t, centre)

@@ -151,6 +151,7 @@ func keyOf(err error) string {
 // (refused, nothing written), import, re-import (no change), the centre's
 // acknowledgement taken back, a conflict kept apart, and scans carried.
 func TestFieldRoundTrip(t *testing.T) {
+	t.Parallel()
 	centre, _ := newCentre(t)
 	fs := newFieldSite(t, centre, "Tổ 1 Mỹ Hương", nil, "Điểm trường Tân Hòa")
 	if len(fs.kit.Staff) != 2 || fs.kit.RangeFrom != 5000 || fs.kit.RangeTo != 5999 {
@@ -442,6 +443,7 @@ func TestFieldPushResumes(t *testing.T) {
 // run out of ranges with a keyed message; a laptop whose range is used up
 // stops intake without reusing a code.
 func TestFieldForeignAndRanges(t *testing.T) {
+	t.Parallel()
 	centre, leader := newCentre(t)
 	other, _ := newCentre(t)
 	stranger := newFieldSite(t, other, "Tổ xã khác", nil, "Điểm trường X")
@@ -564,6 +566,7 @@ func mustLocalKit(t testing.TB, app core.App) *domain.FieldKit {
 // and laptop-only actions are refused on the wrong side; the status route
 // tells the banner the mode.
 func TestFieldModeGuards(t *testing.T) {
+	t.Parallel()
 	centre, leader := newCentre(t)
 	fs := newFieldSite(t, centre, "Tổ 1", nil, "")
 	res := testkit.Do(fs.mux, http.MethodPost, testkit.DossiersURL, fs.token, testkit.IntakeBody(testkit.ProcByCode(t, fs.app, "1.001193").Id, nil))
@@ -635,6 +638,7 @@ func serveMux(t testing.TB, h http.Handler) string {
 // unknown there) is reported failed, the rest of its batch is still taken,
 // and sending it again after the cause is fixed takes it in.
 func TestFieldImportOneBad(t *testing.T) {
+	t.Parallel()
 	centre, _ := newCentre(t)
 	fs := newFieldSite(t, centre, "Tổ 1", nil, "Điểm trường A")
 	ids := fs.takeIn(t, 5)

@@ -22,6 +22,7 @@ import (
 // opened by a guest in a fresh browser context, shows the status, and a wrong
 // key shows the 404 page.
 func TestBrowserIntakeReceiptStatus(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	testkit.MakeStaff(t, app, base.RoleReception, "br.reception")
 	url := testkit.StartServer(t, app)

@@ -62,6 +62,7 @@ func fakeCameraFeed(t *testing.T, text string) string {
 // USB scanner; the camera is closed after the first read. A page that is not a
 // secure context says so instead of failing silently.
 func TestBrowserIntakeCamera(t *testing.T) {
+	t.Parallel()
 	const card = "079203001234|352123456|Thạch Thị Sa Ry|15081990|Nữ|Ấp Mỹ Hòa, Xã Mỹ Hương, Tỉnh Sóc Trăng|20042021"
 	feed := fakeCameraFeed(t, card)
 	app := newTestApp(t)

@@ -34,6 +34,7 @@ func addProcedure(t testing.TB, app core.App, code string, hours int) *core.Reco
 // by hand on the seeded calendar (Mon–Fri 07:00–11:30, 13:00–17:00; cut-off 15:00;
 // 30/4 and 1/5/2026 holidays; Tết 2026 from Sat 14/2 to Sun 22/2).
 func TestDueDateEndpoint(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	reception := testkit.MakeStaff(t, app, base.RoleReception, "due.reception")
 	ids := strings.NewReplacer(

@@ -144,7 +144,8 @@ var intakeCheckedFields = map[string]bool{"id": true, "procedure": true, "receiv
 
 // validateIntake runs PocketBase's validators of every other field, as
 // PocketBase's own record validation does. motcua binds no OnRecordValidate
-// hook to dossiers; one bound later must be called here too.
+// hook to dossiers; one bound later must be called here too
+// (hooks.TestFastPathHandlersPinned fails until it is).
 func validateIntake(e *core.RequestEvent, r *core.Record) error {
 	errs := validation.Errors{}
 	for _, f := range r.Collection().Fields {

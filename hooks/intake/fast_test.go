@@ -15,7 +15,6 @@ import (
 	"motcua/hooks/internal/base"
 	"motcua/hooks/internal/domain"
 	"motcua/hooks/internal/testkit"
-	"motcua/hooks/search"
 )
 
 // doIntakeMultipart posts body as a multipart intake (as the intake page does
@@ -51,6 +50,7 @@ func comparableFields(r *core.Record, drop ...string) map[string]any {
 // input with the same keyed errors; a JSON body with a field the fast path
 // does not know goes to PocketBase's path and is still taken in.
 func TestIntakeFastPathSameRow(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	testkit.OpenAllDay(t, app)
 	mux := testkit.NewMux(t, app)
@@ -145,7 +145,7 @@ func TestIntakeFastPathSameRow(t *testing.T) {
 	}
 	var got struct{ ID, Code, Status string }
 	_ = json.Unmarshal(res.Body.Bytes(), &got)
-	if got.Status != domain.StatusReceived || !search.ReCode.MatchString(got.Code) {
+	if got.Status != domain.StatusReceived || !codeFormat.MatchString(got.Code) {
 		t.Errorf("extra fields: %+v", got)
 	}
 }
@@ -153,6 +153,7 @@ func TestIntakeFastPathSameRow(t *testing.T) {
 // TestIntakeCreateRateLimit: a create rate limit an administrator sets on
 // dossiers holds for JSON intakes too (they then take PocketBase's path).
 func TestIntakeCreateRateLimit(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	s := app.Settings()
 	s.RateLimits.Enabled = true
@@ -175,6 +176,7 @@ func TestIntakeCreateRateLimit(t *testing.T) {
 // TestIntakeEditedCreateRule: when an administrator narrows the dossiers
 // createRule in /_/, JSON intakes obey the edited rule (PocketBase's path).
 func TestIntakeEditedCreateRule(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	col, err := app.FindCollectionByNameOrId(base.ColDossiers)
 	if err != nil {

@@ -26,56 +26,36 @@ import (
 // TestIntakeRoles: reception and field take dossiers in; guests get a keyed
 // 401, processors, leaders and the superuser a keyed 403, and nothing is saved.
 func TestIntakeRoles(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	mux := testkit.NewMux(t, app)
 	proc := testkit.ProcByCode(t, app, "1.001193")
-	tokens := map[string]string{
-		"guest":     "",
-		"reception": testkit.MakeStaff(t, app, base.RoleReception, "in.reception").Token,
-		"field":     testkit.MakeStaff(t, app, base.RoleField, "in.field").Token,
-		"processor": testkit.MakeStaff(t, app, base.RoleProcessor, "in.processor").Token,
-		"leader":    testkit.MakeStaff(t, app, base.RoleLeader, "in.leader").Token,
-		"superuser": testkit.SuperuserToken(t, app),
-	}
-	want := map[string]struct {
-		status int
-		key    string
-	}{
-		"guest": {401, "error.sign_in_required"}, "reception": {200, ""}, "field": {200, ""},
-		"processor": {403, "error.role_forbidden"}, "leader": {403, "error.role_forbidden"}, "superuser": {403, "error.role_forbidden"},
-	}
-	for caller, w := range want {
-		t.Run("POST "+testkit.DossiersURL+" ("+caller+")", func(t *testing.T) {
-			before, _ := app.CountRecords(base.ColDossiers)
-			res := testkit.Do(mux, http.MethodPost, testkit.DossiersURL, tokens[caller], testkit.IntakeBody(proc.Id, nil))
-			after, _ := app.CountRecords(base.ColDossiers)
-			if res.Code != w.status {
-				t.Fatalf("status %d, want %d: %s", res.Code, w.status, res.Body.String())
-			}
-			if w.status != 200 {
-				if k := testkit.DecodeErr(t, res).Data["key"]; k != w.key {
-					t.Errorf("key %v, want %s", k, w.key)
-				}
-				if after != before {
-					t.Errorf("refused, yet %d→%d dossiers", before, after)
-				}
-				return
-			}
-			if after != before+1 {
-				t.Errorf("%d→%d dossiers", before, after)
-			}
+	forbidden := testkit.Expect{Status: 403, Key: "error.role_forbidden"}
+	testkit.Scenario{
+		Method: http.MethodPost, URL: testkit.DossiersURL, Body: testkit.IntakeBody(proc.Id, nil),
+		Want: map[string]testkit.Expect{
+			"guest":            {Status: 401, Key: "error.sign_in_required"},
+			base.RoleReception: {Status: 200}, base.RoleField: {Status: 200},
+			base.RoleProcessor: forbidden, base.RoleLeader: forbidden, "superuser": forbidden,
+		},
+		After: func(t *testing.T, caller string, res *httptest.ResponseRecorder) {
 			var got map[string]any
 			_ = json.Unmarshal(res.Body.Bytes(), &got)
-			if got["mobile"] != (caller == "field") {
+			if res.Code == 200 && got["mobile"] != (caller == base.RoleField) {
 				t.Errorf("mobile = %v for %s", got["mobile"], caller)
 			}
-		})
+		},
+	}.Run(t, mux, testkit.MakeCallers(t, app, "in"))
+	// Exactly the two accepted intakes were saved.
+	if n, _ := app.CountRecords(base.ColDossiers); n != 2 {
+		t.Errorf("%d dossiers saved, want 2 (reception and field)", n)
 	}
 }
 
 // TestIntakeValidation: each bad field answers 400 with its own message key
 // beside the field, in Vietnamese and Khmer, and nothing is saved.
 func TestIntakeValidation(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	mux := testkit.NewMux(t, app)
 	rec := testkit.MakeStaff(t, app, base.RoleReception, "val.reception")
@@ -142,6 +122,7 @@ func TestIntakeValidation(t *testing.T) {
 // applicant fields, keeps the ticked papers with their names, and writes the
 // "receive" event in the same transaction.
 func TestIntakeServerFields(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	mux := testkit.NewMux(t, app)
 	rec := testkit.MakeStaff(t, app, base.RoleReception, "srv.reception")
@@ -217,6 +198,7 @@ func TestIntakeServerFields(t *testing.T) {
 // TestIntakeRollsBackTogether: when the dossier cannot be saved, neither the
 // sequence number nor an event is left behind.
 func TestIntakeRollsBackTogether(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	mux := testkit.NewMux(t, app)
 	rec := testkit.MakeStaff(t, app, base.RoleReception, "rb.reception")
@@ -244,6 +226,7 @@ func TestIntakeRollsBackTogether(t *testing.T) {
 // TestIntakeConcurrentCodes: 20 officers saving at once get 20 distinct,
 // consecutive codes, each with its event.
 func TestIntakeConcurrentCodes(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	srv := httptest.NewServer(testkit.NewMux(t, app))
 	defer srv.Close()
@@ -301,6 +284,7 @@ func TestIntakeConcurrentCodes(t *testing.T) {
 // TestAllocateCodeRanges: ranges are independent per day and per issuer, and a
 // used-up range answers a keyed error instead of spilling over.
 func TestAllocateCodeRanges(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	day := time.Date(2026, 8, 17, 20, 0, 0, 0, time.UTC) // 18 August in Vietnam
 	prep, err := domain.PrepareCodeUpsert(app)
@@ -358,6 +342,7 @@ func TestAllocateCodeRanges(t *testing.T) {
 // TestLookupKeyPrivacy: the lookup key reaches reception, field and leader
 // staff, never a processor (even the assignee) nor a guest.
 func TestLookupKeyPrivacy(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	mux := testkit.NewMux(t, app)
 	rec := testkit.MakeStaff(t, app, base.RoleReception, "priv.reception")

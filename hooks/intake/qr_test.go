@@ -16,6 +16,7 @@ import (
 // TestDossierQR: the served PNG decodes to exactly the status URL, with whole
 // pixels per module; staff who may not see the dossier or its key get 404.
 func TestDossierQR(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	office, _ := domain.FindOffice(app)
 	office.Set("public_url", "http://192.168.1.10:8090/")

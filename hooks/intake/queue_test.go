@@ -15,6 +15,7 @@ import (
 // waiting time and the dossier can be reported together; a ticket id that does
 // not exist is refused and nothing is saved.
 func TestIntakeLinksCalledTicket(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	testkit.OpenAllDay(t, app)
 	reception := testkit.MakeStaff(t, app, base.RoleReception, "link.reception")

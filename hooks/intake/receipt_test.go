@@ -19,6 +19,7 @@ import (
 // with the key printed under it; a reprint is byte-identical; callers who may
 // not see the key get 404.
 func TestReceipt(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	mux := testkit.NewMux(t, app)
 	rec := testkit.MakeStaff(t, app, base.RoleReception, "rc.reception")
@@ -72,6 +73,7 @@ func TestReceipt(t *testing.T) {
 // TestIntakeNotice: a dossier missing required papers gets a printable form
 // 02 or 03 listing exactly the missing papers, in both languages.
 func TestIntakeNotice(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	mux := testkit.NewMux(t, app)
 	rec := testkit.MakeStaff(t, app, base.RoleReception, "nt.reception")

@@ -27,6 +27,7 @@ func privateBits(d *domain.Dossier) []string {
 // the status explained in Vietnamese and Khmer for every status, the name
 // masked, and nothing private.
 func TestStatusPage(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	mux := testkit.NewMux(t, app)
 	rec := testkit.MakeStaff(t, app, base.RoleReception, "st.reception")
@@ -71,6 +72,7 @@ func TestStatusPage(t *testing.T) {
 // TestStatusPageSame404: unknown code, wrong key, missing key, a key of
 // another dossier and junk all get the same 404 page, byte for byte.
 func TestStatusPageSame404(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	mux := testkit.NewMux(t, app)
 	rec := testkit.MakeStaff(t, app, base.RoleReception, "nf.reception")
@@ -121,6 +123,7 @@ func TestStatusPageSame404(t *testing.T) {
 // and refused with 429 from the 20th; another address is not affected; the
 // window passing forgives.
 func TestStatusPageLimiter(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	mux := testkit.NewMux(t, app)
 	rec := testkit.MakeStaff(t, app, base.RoleReception, "lim.reception")
@@ -164,6 +167,7 @@ func TestStatusPageLimiter(t *testing.T) {
 
 // TestLookupForm: the form page is bilingual and redirects to the status URL.
 func TestLookupForm(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	mux := testkit.NewMux(t, app)
 	res := testkit.Do(mux, http.MethodGet, "/tra-cuu", "", "")
@@ -227,6 +231,7 @@ func FuzzStatusPage(f *testing.F) {
 // the same 404 page as the status page; after 20 failures even the right key is
 // refused (429) until the window ends.
 func TestRatingFormSharesLookupLimiter(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	mux := testkit.NewMux(t, app)
 	rec := testkit.MakeStaff(t, app, base.RoleReception, "rate.lim.reception")

@@ -27,6 +27,7 @@ func returnedDossier(t testing.TB, app core.App, code, key string) *core.Record 
 // TestCounterRating: the second screen's POST, one per dossier, keyed
 // validation errors, and the officer and counter filled in.
 func TestCounterRating(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	mux := testkit.NewMux(t, app)
 	rec := testkit.MakeStaff(t, app, base.RoleReception, "rate.reception")
@@ -77,6 +78,7 @@ func TestCounterRating(t *testing.T) {
 // TestPublicRating: the status page's one-time form, the key checked, a
 // bilingual thank-you page, and no second rating.
 func TestPublicRating(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	mux := testkit.NewMux(t, app)
 	d := returnedDossier(t, app, "000.00.07.H60-260302-0007", "secretkey123")

@@ -17,6 +17,7 @@ import (
 // TestCounterActions walks one counter through every action and every refusal:
 // wrong states answer 409 with a keyed message naming the ticket and its state.
 func TestCounterActions(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	testkit.OpenAllDay(t, app)
 	c := testkit.MakeCounter(t, app, 2, "A")
@@ -112,6 +113,7 @@ func TestCounterActions(t *testing.T) {
 // TestQueueFigures: waiting and service times are kept on the tickets and
 // summed per day, group and counter.
 func TestQueueFigures(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	testkit.OpenAllDay(t, app)
 	c1 := testkit.MakeCounter(t, app, 1, "A")

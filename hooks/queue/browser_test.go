@@ -75,6 +75,7 @@ const watchDisplay = `(() => {
 // connection, it shows "reconnecting", comes back by itself, and the next call
 // still appears.
 func TestBrowserDisplayFollowsCounter(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	testkit.OpenAllDay(t, app)
 	counter := testkit.MakeCounter(t, app, 3, "A", "B")
@@ -214,6 +215,7 @@ func TestBrowserDisplayFollowsCounter(t *testing.T) {
 // browser's print, and the slip lays out at 80 mm in print media (screenshot
 // and PDF written to the temp folder).
 func TestBrowserKioskIssuesAndPrints(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	testkit.OpenAllDay(t, app)
 	testkit.MakeCounter(t, app, 1, "A", "B", "C", "D", "E")
@@ -326,6 +328,7 @@ func TestBrowserKioskIssuesAndPrints(t *testing.T) {
 // TestBrowserKioskClosedShowsHours: outside sessions the kiosk shows today's
 // hours in both languages instead of the group buttons.
 func TestBrowserKioskClosedShowsHours(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	testkit.OpenAllDay(t, app)
 	now := time.Now().In(base.Zone)

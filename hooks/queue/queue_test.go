@@ -19,6 +19,7 @@ import (
 )
 
 func TestIssueTicketNumbersAheadAndEstimate(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	testkit.OpenAllDay(t, app)
 	kiosk := testkit.MakeDevice(t, app, domain.DeviceKiosk, "kiosk.1")
@@ -72,6 +73,7 @@ func TestIssueTicketNumbersAheadAndEstimate(t *testing.T) {
 }
 
 func TestEstimateUsesRecentServiceTimes(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	testkit.OpenAllDay(t, app)
 	testkit.MakeCounter(t, app, 1, "A")
@@ -97,6 +99,7 @@ func TestEstimateUsesRecentServiceTimes(t *testing.T) {
 }
 
 func TestIssueRefusedOutsideSessions(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	testkit.OpenAllDay(t, app)
 	// Open only in a minute that is never now: one minute before now, for a minute.
@@ -142,6 +145,7 @@ func TestIssueRefusedOutsideSessions(t *testing.T) {
 // through the real routes. Every ticket is called exactly once, priority
 // tickets before ordinary ones, and each group's order is kept.
 func TestCallNextConcurrent(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	testkit.OpenAllDay(t, app)
 	counters := []*core.Record{

@@ -25,10 +25,6 @@ import (
 // Panels that belong to other capabilities (the queue's wait and service
 // times, the last backup's age) plug in through domain.AddPanel when that capability is registered.
 
-// openStatuses are the statuses in which a dossier is being worked on and its
-// due time runs (paused ones wait on the citizen).
-var openStatuses = []any{domain.StatusReceived, domain.StatusProcessing}
-
 // DashboardDossier is one line of the overdue and due-soon lists.
 type DashboardDossier struct {
 	ID            string `db:"id" json:"id"`

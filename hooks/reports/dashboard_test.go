@@ -19,6 +19,7 @@ import (
 // TestDashboardFigures: today's intake and returns, overdue and due soon, and
 // the series, on dossiers with known times.
 func TestDashboardFigures(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	proc := testkit.ProcedureOfField(t, app, "Hộ tịch")
 	now := time.Now()
@@ -71,6 +72,7 @@ func TestDashboardFigures(t *testing.T) {
 // satisfied" and a reason and sends; the leader's dashboard then shows the
 // rating in today's figures and in the weekly satisfaction chart.
 func TestBrowserRatingThenDashboard(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	testkit.MakeStaff(t, app, base.RoleReception, "browser.counter")
 	testkit.MakeStaff(t, app, base.RoleLeader, "browser.leader")

@@ -92,6 +92,7 @@ func sameRow(t *testing.T, name string, got, want ReportRow) {
 
 // TestReportFixture checks every cell of March 2026 against the hand-built fixture.
 func TestReportFixture(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	p1, p2 := reportFixture(t, app)
 	leader := testkit.MakeStaff(t, app, base.RoleLeader, "report.leader")
@@ -225,25 +226,19 @@ func itoa(n int) string { return strconv.Itoa(n) }
 
 // TestReportRoles: only leaders (and the superuser) get the report, in every format.
 func TestReportRoles(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	mux := testkit.NewMux(t, app)
-	tokens := map[string]string{"guest": ""}
-	for _, r := range []string{base.RoleReception, base.RoleProcessor, base.RoleField, base.RoleLeader} {
-		tokens[r] = testkit.MakeStaff(t, app, r, "roles."+r).Token
+	callers := testkit.MakeCallers(t, app, "roles")
+	leadersOnly := map[string]testkit.Expect{
+		"guest":            {Status: 401, Key: "error.sign_in_required"},
+		base.RoleReception: {Status: 403}, base.RoleProcessor: {Status: 403}, base.RoleField: {Status: 403},
+		base.RoleLeader: {Status: 200}, "superuser": {Status: 200},
 	}
-	tokens["superuser"] = testkit.SuperuserToken(t, app)
-	want := map[string]int{"guest": 401, base.RoleReception: 403, base.RoleProcessor: 403, base.RoleField: 403, base.RoleLeader: 200, "superuser": 200}
 	for _, path := range []string{"/api/motcua/reports/summary", "/api/motcua/reports/summary.xlsx", "/api/motcua/reports/summary.csv", "/api/motcua/dashboard", "/api/motcua/dashboard/chart/on-time-monthly.svg"} {
-		for who, code := range want {
-			res := testkit.Do(mux, http.MethodGet, path+"?period=2026-Q1", tokens[who], "")
-			if res.Code != code {
-				t.Errorf("%s as %s: %d, want %d", path, who, res.Code, code)
-			}
-			if code >= 400 && !strings.Contains(res.Body.String(), `"key":"error.`) {
-				t.Errorf("%s as %s: error without a key: %s", path, who, res.Body.String())
-			}
-		}
+		testkit.Scenario{Method: http.MethodGet, URL: path + "?period=2026-Q1", Want: leadersOnly}.Run(t, mux, callers)
 	}
+	tokens := callers
 	res := testkit.Do(mux, http.MethodGet, "/api/motcua/reports/summary?period=2026-Q5", tokens[base.RoleLeader], "")
 	if res.Code != 400 || !strings.Contains(res.Body.String(), "error.period_invalid") {
 		t.Errorf("bad period: %d %s", res.Code, res.Body.String())
@@ -255,6 +250,7 @@ func TestReportRoles(t *testing.T) {
 }
 
 func TestParsePeriod(t *testing.T) {
+	t.Parallel()
 	for p, want := range map[string]string{
 		"2026-06": "2026-06-01..2026-06-30", "2026-02": "2026-02-01..2026-02-28", "2026-Q1": "2026-01-01..2026-03-31",
 		"2026-Q4": "2026-10-01..2026-12-31", "2026-H1": "2026-01-01..2026-06-30", "2026-H2": "2026-07-01..2026-12-31",

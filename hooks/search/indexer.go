@@ -45,12 +45,6 @@ const indexQueuedSQL = `INSERT INTO motcua_dossier_search(dossier, search, scope
 // more indexing transactions would delay the clerks' saves.
 const searchQueueKeep = 1000
 
-// indexQueued indexes every queued dossier and reports how many it indexed.
-func indexQueued(ctx context.Context, app core.App) (int, error) {
-	n, _, err := indexQueuedDownTo(ctx, app, 0)
-	return n, err
-}
-
 // indexQueuedDownTo indexes queued dossiers searchIndexBatch at a time, each
 // batch one transaction that takes its turn behind the clerks' writes, until
 // no more than keep are left (at least one batch if any are queued). It

@@ -34,7 +34,7 @@ const searchNameSortCap = 1000
 
 // ReCode is what a typed dossier code (or its start) looks like: the agency
 // code's dotted groups, then "-yymmdd…".
-var ReCode = regexp.MustCompile(`^[0-9A-Za-z]+(\.[0-9A-Za-z]+)+-[0-9-]*$`)
+var reCode = regexp.MustCompile(`^[0-9A-Za-z]+(\.[0-9A-Za-z]+)+-[0-9-]*$`)
 
 // SearchHit is one dossier in the search answer: what the list shows, and
 // never more than the caller's role may see (lookup_key only to reception and
@@ -188,7 +188,7 @@ func SearchDossiers(app core.App, auth *core.Record, q string, limit, offset int
 	}
 	params["limit"], params["offset"] = limit, offset
 	code := strings.ToUpper(strings.TrimSpace(q))
-	if !ReCode.MatchString(code) {
+	if !reCode.MatchString(code) {
 		m := ftsQuery(q)
 		if m == "" {
 			return nil, nil

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -12,6 +13,8 @@ import (
 	"motcua/hooks/internal/base"
 	"motcua/hooks/internal/domain"
 	"motcua/hooks/internal/testkit"
+
+	"github.com/pocketbase/pocketbase/core"
 )
 
 func searchAs(t *testing.T, mux http.Handler, token, q, extra string) (int, SearchResult, string) {
@@ -34,6 +37,7 @@ func names(r SearchResult) string {
 // newest first or Vietnamese name order, and each role sees only its rows and
 // fields.
 func TestSearch(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	proc := testkit.ProcedureOfField(t, app, "Hộ tịch")
 	app.Store().Set(searchIndexerPausedKey, true) // the test moves dossiers into the index itself
@@ -164,6 +168,7 @@ func TestSearch(t *testing.T) {
 // dossiers still queued for the index and indexed ones, without a dossier
 // twice or missing, and an edit of a queued dossier indexes it exactly once.
 func TestSearchQueuePaging(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	proc := testkit.ProcedureOfField(t, app, "Hộ tịch")
 	app.Store().Set(searchIndexerPausedKey, true) // the test moves dossiers into the index itself
@@ -229,6 +234,7 @@ func TestSearchQueuePaging(t *testing.T) {
 // TestSearchIndexer: with the server running, a dossier taken in is found at
 // once (from the queue) and is in the index within a few intervals.
 func TestSearchIndexer(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	reception := testkit.MakeStaff(t, app, base.RoleReception, "indexer.reception")
 	mux := testkit.NewMux(t, app)
@@ -257,4 +263,10 @@ func TestSearchIndexer(t *testing.T) {
 	if _, out, body := searchAs(t, mux, reception.Token, saved.Applicant_name, ""); len(out.Items) != 1 || out.Items[0].ID != saved.ID {
 		t.Fatalf("indexed, not found once: %s", body)
 	}
+}
+
+// indexQueued indexes every queued dossier and reports how many it indexed.
+func indexQueued(ctx context.Context, app core.App) (int, error) {
+	n, _, err := indexQueuedDownTo(ctx, app, 0)
+	return n, err
 }

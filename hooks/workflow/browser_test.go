@@ -65,6 +65,7 @@ func browserAct(ctx context.Context, url, id, action string, fields map[string]s
 // processor completes, reception hands the result back (a wrong ID first shows
 // the field error in the UI language), and form 06 lists every handoff.
 func TestBrowserDossierLife(t *testing.T) {
+	t.Parallel()
 	f := newWFFixture(t)
 	srv := httptest.NewServer(f.mux) // the fixture's routes are bound already
 	t.Cleanup(srv.Close)

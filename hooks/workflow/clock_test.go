@@ -14,6 +14,7 @@ import (
 // back on a later Monday: due_at moves by exactly the working time waited, with
 // weekends and (second case) public holidays not counted.
 func TestSupplementClock(t *testing.T) {
+	t.Parallel()
 	at := func(s string) time.Time {
 		v, err := time.ParseInLocation("2006-01-02 15:04", s, base.Zone)
 		if err != nil {
@@ -101,6 +102,7 @@ func TestSupplementClock(t *testing.T) {
 // TestExtendAndFinishTimes: extend keeps the original due date and records the
 // reason; complete and return set their times and who collected the result.
 func TestExtendAndFinishTimes(t *testing.T) {
+	t.Parallel()
 	f := newWFFixture(t)
 	start := time.Date(2026, 3, 2, 9, 0, 0, 0, base.Zone)
 	setNow(f.app, start)

@@ -26,6 +26,7 @@ func (f *wfFixture) act(t *testing.T, d *domain.Dossier, caller, action, body st
 // TestForms: each letter carries its facts in Vietnamese and Khmer; the slip
 // lists every handoff; a letter whose action has not happened is refused.
 func TestForms(t *testing.T) {
+	t.Parallel()
 	f := newWFFixture(t)
 	setNow(f.app, time.Date(2026, 3, 2, 9, 0, 0, 0, base.Zone))
 	d := newDossier(t, f.app, map[string]any{"received_by": f.staff["reception"].Record.Id})
@@ -115,6 +116,7 @@ func worklistIDs(t *testing.T, f *wfFixture, caller, name string) (int, []string
 
 // TestWorklists: each list holds exactly the dossiers its definition names.
 func TestWorklists(t *testing.T) {
+	t.Parallel()
 	f := newWFFixture(t)
 	now := time.Date(2026, 3, 11, 10, 0, 0, 0, base.Zone) // Wednesday
 	setNow(f.app, now)
@@ -171,6 +173,7 @@ func TestWorklists(t *testing.T) {
 // TestLedgerCSV: the ledger covers the days asked, and the CSV opens in Excel
 // (UTF-8 with BOM) with Vietnamese titles and values.
 func TestLedgerCSV(t *testing.T) {
+	t.Parallel()
 	f := newWFFixture(t)
 	in := newDossier(t, f.app, map[string]any{"received_at": time.Date(2026, 3, 2, 9, 0, 0, 0, base.Zone), "applicant_name": "=Nguyễn Văn A",
 		"status": domain.StatusDone, "finished_at": time.Date(2026, 3, 5, 10, 0, 0, 0, base.Zone)})
@@ -204,6 +207,7 @@ func TestLedgerCSV(t *testing.T) {
 // TestEventsOnlyThroughActions: an event an action wrote cannot be changed or
 // removed through the API by any staff role; only the superuser can.
 func TestEventsOnlyThroughActions(t *testing.T) {
+	t.Parallel()
 	f := newWFFixture(t)
 	d := f.dossierIn(t, domain.StatusReceived)
 	f.act(t, d, "processor", domain.ActionStart, `{}`)
@@ -238,6 +242,7 @@ func TestEventsOnlyThroughActions(t *testing.T) {
 // for a supplement it lists the papers to bring (from the request), and after
 // an extension it carries the apology, in both languages.
 func TestStatusPageFollowsWorkflow(t *testing.T) {
+	t.Parallel()
 	f := newWFFixture(t)
 	setNow(f.app, time.Date(2026, 3, 2, 9, 0, 0, 0, base.Zone))
 	d := f.dossierIn(t, domain.StatusProcessing)

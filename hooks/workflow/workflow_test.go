@@ -160,6 +160,7 @@ func expectedAnswer(tr domain.Transition, caller, status string) int {
 // answer against the declared table, that an allowed action writes exactly one
 // matching event and a refused one changes nothing.
 func TestTransitionTable(t *testing.T) {
+	t.Parallel()
 	f := newWFFixture(t)
 	counts := map[int]int{}
 	for _, tr := range domain.Transitions {
@@ -237,6 +238,7 @@ func TestTransitionTable(t *testing.T) {
 // TestActionBodyErrors: missing or invalid fields give 400 with one key per field
 // and change nothing.
 func TestActionBodyErrors(t *testing.T) {
+	t.Parallel()
 	f := newWFFixture(t)
 	leader := f.tokens["leader"]
 	cases := []struct {
@@ -289,6 +291,7 @@ func TestActionBodyErrors(t *testing.T) {
 // TestActionAnswerPrivacy: the answer follows the record API's privacy, so a
 // processor never receives the citizen's lookup key, while reception does.
 func TestActionAnswerPrivacy(t *testing.T) {
+	t.Parallel()
 	f := newWFFixture(t)
 	d := f.dossierIn(t, domain.StatusReceived)
 	res := testkit.Do(f.mux, http.MethodPost, "/api/motcua/dossiers/"+d.Id+"/actions/start", f.tokens["processor"], `{}`)

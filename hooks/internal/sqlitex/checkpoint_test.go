@@ -11,6 +11,7 @@ import (
 // checkpoints inside a commit, and the background checkpointer copies the WAL
 // into the database file shortly after the writes.
 func TestBackgroundCheckpoint(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	serveSteps(t, app)
 	var auto int

@@ -17,6 +17,7 @@ import (
 // the others are saved); one whose request is cancelled while it waits is
 // never written.
 func TestGroupCommit(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	g, _ := app.Store().GetOrSet(groupCommitStoreKey, func() any { return &groupCommit{} }).(*groupCommit)
 	pendingLen := func() int { g.mu.Lock(); defer g.mu.Unlock(); return len(g.pending) }
@@ -96,6 +97,7 @@ func TestGroupCommit(t *testing.T) {
 // TestGroupCommitPanic: a job that panics fails its whole group with an error
 // (nothing written) and leaves the writer free for the next save.
 func TestGroupCommitPanic(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	ins, err := PrepareWrite(app, "INSERT INTO dossier_sequences (id, day, range_from, last) VALUES ('panicseq0000001', '990201', 1, 1)")
 	if err != nil {

@@ -90,6 +90,13 @@ func stopSharedBrowser() {
 // instance) passes them as extra and gets a Chromium of its own.
 func NewBrowser(t testing.TB, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
+	return NewBrowserFor(t, 90*time.Second, extra...)
+}
+
+// NewBrowserFor is NewBrowser with the test's own time limit (a walk over every
+// page takes longer than one browser test is allowed).
+func NewBrowserFor(t testing.TB, limit time.Duration, extra ...chromedp.ExecAllocatorOption) context.Context {
+	t.Helper()
 	path := chromiumPath(t)
 	var parent context.Context
 	if len(extra) == 0 {
@@ -120,13 +127,19 @@ func NewBrowser(t testing.TB, extra ...chromedp.ExecAllocatorOption) context.Con
 		t.Fatalf("new tab: %v", err)
 	}
 	ctx, cancelTab := chromedp.NewContext(parent, chromedp.WithTargetID(tid))
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, limit)
 	t.Cleanup(func() {
 		cancelTimeout()
 		cancelTab()
 		_ = target.CloseTarget(tid).Do(browser)
 		_ = target.DisposeBrowserContext(bctx).Do(browser)
 	})
+	// Attach now, with the test's context: chromedp ties the tab's event loop to
+	// the context of the first Run, so a first Run under a short step timeout
+	// would leave a tab that answers nothing once that step ends.
+	if err := chromedp.Run(ctx); err != nil {
+		t.Fatalf("attach tab: %v", err)
+	}
 	return ctx
 }
 

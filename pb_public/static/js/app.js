@@ -68,17 +68,44 @@
     }, function () { var err = new Error("network"); err.status = 0; err.body = { data: { key: "error.network" } }; throw err; });
   };
 
-  // errorText turns an API error into a message in the page's language.
+  // errorText turns an API error into a message in the page's language: our
+  // message key when the server sent one, else a key for the status (PocketBase's
+  // own messages are English, which no one at the counter may read).
+  var STATUS_KEYS = { 0: "error.network", 400: "error.form_invalid", 401: "error.sign_in_required",
+    403: "error.role_forbidden", 404: "error.not_found" };
   M.errorText = function (err) {
     var d = (err && err.body && err.body.data) || {};
     if (d.key) return M.t(d.key);
-    return (err && err.body && err.body.message) || M.t("error.generic");
+    var k = err && STATUS_KEYS[err.status];
+    return M.t(k || "error.generic");
   };
 
-  // say shows a result at once in the element given (kind: ok, error, warn).
-  M.say = function (el, kind, text) {
-    el.className = "msg " + kind; el.textContent = text; el.classList.remove("hidden");
+  // keep puts text(), a function, into el now and again after every language
+  // switch, so a message stays in the page's language (keep the key, not the
+  // words). A plain string is shown as it is.
+  var kept = [];
+  M.keep = function (el, text) {
+    el._motcuaText = typeof text === "function" ? text : null;
+    el.textContent = el._motcuaText ? el._motcuaText() : (text || "");
+    if (el._motcuaText && kept.indexOf(el) < 0) kept.push(el);
   };
+  document.addEventListener("motcua:lang", function () {
+    kept = kept.filter(function (el) { return el.isConnected; }); // forms redrawn since
+    kept.forEach(function (el) { if (el._motcuaText) el.textContent = el._motcuaText(); });
+  });
+
+  // say shows a result at once in the element given (kind: ok, error, warn);
+  // text is a string or a function (see keep). The element's own classes (such
+  // as no-print) are kept.
+  M.say = function (el, kind, text) {
+    el.classList.remove("ok", "error", "warn", "hidden");
+    el.classList.add("msg", kind);
+    M.keep(el, text);
+  };
+  // sayKey shows a catalogue message that follows the language.
+  M.sayKey = function (el, kind, key, params) { M.say(el, kind, function () { return M.t(key, params); }); };
+  // sayError shows an API error that follows the language.
+  M.sayError = function (el, err) { M.say(el, "error", function () { return M.errorText(err); }); };
 
   M.signIn = function (identity, password) {
     return M.api("/api/collections/staff/auth-with-password", { method: "POST", body: { identity: identity, password: password } })
@@ -127,12 +154,23 @@
   };
   document.addEventListener("motcua:lang", function () { if (M.field.mode === "field") M.drawFieldBanner(); });
 
-  // dateText formats an instant as a date in the office's time zone.
+  // dateText writes an instant day first, dd/mm/yyyy (and HH:MM after it with
+  // withTime), in the office's time zone, for every language. Built from
+  // formatToParts by hand because no locale gives this: Chromium has no Khmer
+  // date data and formats "km-KH" as en-US (month first), and "vi-VN" puts
+  // the time before the date.
   M.dateText = function (d, withTime) {
+    if (!(d instanceof Date) || isNaN(d.getTime())) return "";
     var o = { timeZone: "Asia/Ho_Chi_Minh", year: "numeric", month: "2-digit", day: "2-digit" };
-    if (withTime) { o.hour = "2-digit"; o.minute = "2-digit"; o.hour12 = false; }
-    return new Intl.DateTimeFormat(M.lang === "km" ? "km-KH" : (M.lang === "en" ? "en-GB" : "vi-VN"), o).format(d);
+    if (withTime) { o.hour = "2-digit"; o.minute = "2-digit"; o.hourCycle = "h23"; }
+    var p = {};
+    new Intl.DateTimeFormat("en-GB", o).formatToParts(d).forEach(function (x) { p[x.type] = x.value; });
+    var s = p.day + "/" + p.month + "/" + p.year;
+    return withTime ? s + " " + p.hour + ":" + p.minute : s;
   };
+
+  // parseDate reads PocketBase's "2026-08-18 09:30:00.000Z" (or ISO) as a Date.
+  M.parseDate = function (s) { return s ? new Date(String(s).replace(" ", "T")) : null; };
 
   // openRating shows the citizen-facing rating screen for a dossier in the
   // window named "motcua-rate" (the second screen), reusing it each time.

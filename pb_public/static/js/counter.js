@@ -69,7 +69,7 @@
       }
       $("no-counters").classList.toggle("hidden", b.counters.length > 0);
       draw();
-    }, function (err) { M.say($("msg"), "error", M.errorText(err)); });
+    }, function (err) { M.sayError($("msg"), err); });
   }
 
   // act posts one queue action and says what happened.
@@ -79,10 +79,10 @@
     return M.api("/api/motcua/queue/" + path, { method: "POST", body: body }).then(function (t) {
       var p = params ? params(t) : {};
       p.code = t.code;
-      M.say($("msg"), "ok", M.t(okKey, p));
+      M.say($("msg"), "ok", function () { return M.t(okKey, p); });
       return t;
     }, function (err) {
-      M.say($("msg"), "error", M.errorText(err));
+      M.sayError($("msg"), err);
       return null;
     }).then(function (t) { return load().then(function () { return t; }); });
   }
@@ -106,7 +106,7 @@
     ev.preventDefault();
     var href = this.href;
     M.api("/api/motcua/queue/serve", { method: "POST", body: { ticket: current.id } }).then(function () { location.href = href; },
-      function (err) { M.say($("msg"), "error", M.errorText(err)); });
+      function (err) { M.sayError($("msg"), err); });
   });
   document.addEventListener("motcua:lang", draw);
 

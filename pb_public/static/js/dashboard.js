@@ -83,12 +83,12 @@
   function load() {
     return M.api("/api/motcua/dashboard").then(function (d) {
       last = d; $("board").classList.remove("hidden"); draw(); charts();
-    }, function (err) { M.say($("msg"), "error", M.errorText(err)); });
+    }, function (err) { M.sayError($("msg"), err); });
   }
 
   M.init().then(function (rec) {
     if (!rec) { location.href = "/"; return; }
-    if (rec.role !== "leader") { M.say($("msg"), "warn", M.t("dashboard.leaders_only")); return; }
+    if (rec.role !== "leader") { M.say($("msg"), "warn", function () { return M.t("dashboard.leaders_only"); }); return; }
     load();
     setInterval(load, 60000);
   });

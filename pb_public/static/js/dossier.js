@@ -1,11 +1,15 @@
 // The dossier page: facts, the whole history, the actions the caller's role may
 // take from the current status (read from the server's transition table), and
 // the printable forms 02–06 fetched as HTML fragments with the staff token.
+// It shows what the API answers for the caller's role (ID number, phone,
+// address, papers, scans where the role may read them) and nothing for a field
+// the answer leaves out; a dossier that has left the caller's list (handed on,
+// or given to someone else) says so instead of showing stale buttons.
 (function (M) {
   "use strict";
   var $ = function (id) { return document.getElementById(id); };
   var id = (new URLSearchParams(location.search).get("id") || "").replace(/[^a-z0-9]/g, "");
-  var state = { dossier: null, events: [], table: null, staff: [] };
+  var state = { dossier: null, events: [], table: null, staff: [], acted: false };
 
   // FIELDS: what each action asks for, in order; the keys label the inputs.
   var FIELDS = {
@@ -29,8 +33,52 @@
     return e;
   }
   function when(s) { return s ? M.dateText(new Date(s.replace(" ", "T")), true) : ""; }
+  // row adds a fact; an empty value adds nothing (no label beside a blank).
   function row(tbl, label, value) {
-    var tr = el("tr"); tr.appendChild(el("th", {}, label)); var td = el("td", {}, value); tr.appendChild(td); tbl.appendChild(tr); return td;
+    if (value === undefined || value === null || value === "" || (value.nodeType === undefined && !String(value).trim())) return null;
+    var tr = el("tr"); tr.appendChild(el("th", {}, label));
+    var td = el("td");
+    if (value.nodeType) td.appendChild(value); else td.textContent = value;
+    tr.appendChild(td); tbl.appendChild(tr); return td;
+  }
+
+  // papersList is the papers received, each with original/copy and count.
+  function papersList(papers) {
+    if (!papers || !papers.length) return null;
+    var ul = el("ul", { "class": "papers" });
+    papers.forEach(function (p) {
+      var name = M.lang === "km" && p.name_km ? p.name_km : p.name_vi;
+      var li = el("li", {}, name + " — " + (p.count || 1) + " " + M.t("paper." + p.kind));
+      if (M.lang === "km") li.lang = "km";
+      ul.appendChild(li);
+    });
+    return ul;
+  }
+
+  // scansList links each scan through a PocketBase file token (the scans are
+  // protected files): a fresh token is asked for on every click, since one
+  // lasts only minutes.
+  var fileToken = "";
+  function scanURL(name) {
+    return "/api/files/dossiers/" + encodeURIComponent(state.dossier.id) + "/" + encodeURIComponent(name) + "?token=" + encodeURIComponent(fileToken);
+  }
+  function scansList(scans) {
+    if (!scans || !scans.length) return null;
+    var ul = el("ul", { "class": "scans" });
+    scans.forEach(function (name) {
+      var a = el("a", { "class": "scan", href: scanURL(name), target: "_blank", rel: "noopener" }, name);
+      a.addEventListener("click", function (ev) {
+        ev.preventDefault();
+        var win = window.open("", "_blank");
+        freshToken().then(function () { a.href = scanURL(name); if (win) win.location = a.href; else location.href = a.href; },
+          function (err) { if (win) win.close(); M.sayError($("msg"), err); });
+      });
+      var li = el("li"); li.appendChild(a); ul.appendChild(li);
+    });
+    return ul;
+  }
+  function freshToken() {
+    return M.api("/api/files/token", { method: "POST" }).then(function (res) { fileToken = res.token; });
   }
 
   function drawFacts() {
@@ -39,12 +87,25 @@
     var proc = (d.expand && d.expand.procedure) || {};
     var who = (d.expand && d.expand.assignee) || {};
     row(tbl, M.t("dossier.applicant"), d.applicant_name);
+    row(tbl, M.t("intake.id_number"), d.applicant_id_number);
+    row(tbl, M.t("intake.old_id"), d.applicant_old_id);
+    row(tbl, M.t("intake.birth_date"), d.applicant_birth_date ? M.dateText(M.parseDate(d.applicant_birth_date.slice(0, 10) + " 12:00:00Z")) : "");
+    row(tbl, M.t("intake.gender"), d.applicant_gender ? M.t("intake." + d.applicant_gender) : "");
+    row(tbl, M.t("intake.phone"), d.applicant_phone);
+    row(tbl, M.t("intake.address"), d.applicant_address);
     row(tbl, M.t("dossier.procedure"), M.lang === "km" && proc.name_km ? proc.name_km : proc.name_vi);
     var st = row(tbl, M.t("dossier.status"), M.t("status." + d.status)); st.id = "status"; st.setAttribute("data-status", d.status);
     row(tbl, M.t("dossier.received_at"), when(d.received_at));
-    row(tbl, M.t("dossier.due_at"), when(d.due_at)).id = "due";
+    var due = row(tbl, M.t("dossier.due_at"), when(d.due_at)); if (due) due.id = "due";
     row(tbl, M.t("dossier.assignee"), who.name || "");
-    if (d.paused_at) row(tbl, "", M.t("dossier.paused_since", { date: when(d.paused_at) }));
+    if (d.paused_at) row(tbl, M.t("dossier.status"), M.t("dossier.paused_since", { date: when(d.paused_at) }));
+    row(tbl, M.t("intake.sets"), d.sets ? String(d.sets) : "");
+    row(tbl, M.t("intake.papers_title"), papersList(d.papers));
+    row(tbl, M.t("intake.scans"), scansList(d.scans));
+    row(tbl, M.t("intake.notes"), d.notes);
+    // Reception and mobile teams read the lookup key, and only they may print the receipt.
+    $("reprint-line").classList.toggle("hidden", !d.lookup_key);
+    $("reprint").href = "/receipt.html?id=" + encodeURIComponent(d.id);
   }
 
   function drawHistory() {
@@ -125,15 +186,16 @@
     btn.disabled = true;
     M.api("/api/motcua/dossiers/" + id + "/actions/" + tr.action, { method: "POST", body: body }).then(function () {
       $("action-form").classList.add("hidden");
-      M.say($("msg"), "ok", M.t("workflow.done_ok", { action: M.t("action." + tr.action) }));
+      M.say($("msg"), "ok", function () { return M.t("workflow.done_ok", { action: M.t("action." + tr.action) }); });
+      state.acted = true;
       return load();
     }, function (err) {
       var data = (err.body && err.body.data) || {};
       if (err.status === 400 && !data.key) {
-        Object.keys(data).forEach(function (f) { var e = $("e-" + f); if (e) e.textContent = M.t(data[f].code); });
-        M.say($("msg"), "error", M.t("error.form_invalid"));
+        Object.keys(data).forEach(function (f) { var e = $("e-" + f); if (e) M.keep(e, function () { return M.t(data[f].code); }); });
+        M.say($("msg"), "error", function () { return M.t("error.form_invalid"); });
       } else {
-        M.say($("msg"), "error", M.errorText(err));
+        M.sayError($("msg"), err);
       }
     }).then(function () { btn.disabled = false; });
   }
@@ -159,7 +221,7 @@
       return r.text().then(function (txt) {
         if (!r.ok) {
           var body = {}; try { body = JSON.parse(txt); } catch (e) { body = {}; }
-          M.say($("msg"), "error", M.errorText({ body: body })); $("print-area").innerHTML = ""; return false;
+          M.sayError($("msg"), { body: body }); $("print-area").innerHTML = ""; return false;
         }
         $("msg").classList.add("hidden");
         $("print-area").innerHTML = txt;
@@ -168,17 +230,34 @@
     });
   }
 
+  // gone shows that the dossier is not (or no longer) in this account's list:
+  // just handed on, or never (or no longer) given to it.
+  function gone(key) {
+    state.dossier = null;
+    $("content").classList.add("hidden");
+    $("print-area").innerHTML = "";
+    $("gone").classList.remove("hidden");
+    M.sayKey($("msg"), state.acted ? "ok" : "warn", key);
+  }
+
   function load() {
     var filter = encodeURIComponent('dossier = "' + id + '"');
     return Promise.all([
       M.api("/api/collections/dossiers/records/" + id + "?expand=procedure,assignee"),
       M.api("/api/collections/dossier_events/records?perPage=500&sort=at,created&filter=" + filter),
       M.api("/api/motcua/workflow"),
-      M.api("/api/collections/staff/records?perPage=500&sort=name&filter=" + encodeURIComponent('(role = "processor" || role = "leader") && disabled = false'))
+      M.api("/api/collections/staff/records?perPage=500&sort=name&filter=" + encodeURIComponent('(role = "processor" || role = "leader") && disabled = false')),
+      freshToken().catch(function () { /* no scans to open, or no file access */ })
     ]).then(function (res) {
       state.dossier = res[0]; state.events = res[1].items; state.table = res[2]; state.staff = res[3].items;
+      $("content").classList.remove("hidden");
+      $("gone").classList.add("hidden");
       draw();
-    }, function (err) { M.say($("msg"), "error", M.errorText(err)); });
+    }, function (err) {
+      // Not visible to this account (PocketBase answers 404 for a record the rules hide).
+      if (err.status === 404) { gone(state.acted ? "page.dossier_handed_on" : "page.dossier_not_yours"); return; }
+      M.sayError($("msg"), err);
+    });
   }
 
   function draw() {
@@ -189,7 +268,7 @@
   document.addEventListener("motcua:lang", draw);
   M.init().then(function (rec) {
     if (!rec) { location.href = "/"; return; }
-    if (!id) { M.say($("msg"), "error", M.t("dossier.missing_id")); return; }
+    if (!id) { M.say($("msg"), "error", function () { return M.t("dossier.missing_id"); }); return; }
     return load();
   });
 })(window.motcua);

@@ -59,12 +59,12 @@
     if (!to) { $("centre-url").focus(); return; }
     localStorage.setItem(CENTRE_KEY, to);
     $("push").disabled = true;
-    M.say($("push-msg"), "warn", M.t("field.working"));
+    M.say($("push-msg"), "warn", function () { return M.t("field.working"); });
     M.api("/api/motcua/field/push", { method: "POST", body: { to: to, only: only || [] } }).then(function (rep) {
-      M.say($("push-msg"), rep.counts.failed || rep.counts.conflict ? "warn" : "ok", summary(rep.counts));
+      M.say($("push-msg"), rep.counts.failed || rep.counts.conflict ? "warn" : "ok", function () { return summary(rep.counts); });
     }, function (err) {
       var done = err.body && err.body.data && err.body.data.done;
-      M.say($("push-msg"), "error", M.errorText(err) + (done ? " " + summary(done.counts) : ""));
+      M.say($("push-msg"), "error", function () { return M.errorText(err) + (done ? " " + summary(done.counts) : ""); });
     }).then(function () { $("push").disabled = false; return loadDossiers(); });
   }
 
@@ -86,22 +86,22 @@
   $("location-form").addEventListener("submit", function (ev) {
     ev.preventDefault();
     M.api("/api/motcua/field/location", { method: "POST", body: { location: $("location").value } }).then(function () {
-      M.say($("msg"), "ok", M.t("field.saved")); return M.loadField();
+      M.say($("msg"), "ok", function () { return M.t("field.saved"); }); return M.loadField();
     }, function (err) {
       var d = err.body && err.body.data && err.body.data.location;
-      M.say($("msg"), "error", d ? M.t(d.code) : M.errorText(err));
+      M.say($("msg"), "error", function () { return d ? M.t(d.code) : M.errorText(err); });
     });
   });
   $("push-form").addEventListener("submit", function (ev) { ev.preventDefault(); push(null); });
   $("export").addEventListener("click", function () {
-    download("/api/motcua/field/export", "motcua.mcbundle").then(loadDossiers, function (err) { M.say($("push-msg"), "error", M.errorText(err)); });
+    download("/api/motcua/field/export", "motcua.mcbundle").then(loadDossiers, function (err) { M.sayError($("push-msg"), err); });
   });
   $("confirm-form").addEventListener("submit", function (ev) {
     ev.preventDefault();
     var fd = new FormData(); fd.append("bundle", $("ack-file").files[0]);
     M.api("/api/motcua/field/confirm", { method: "POST", body: fd }).then(function (rep) {
-      M.say($("push-msg"), "ok", summary(rep.counts));
-    }, function (err) { M.say($("push-msg"), "error", M.errorText(err)); }).then(loadDossiers);
+      M.say($("push-msg"), "ok", function () { return summary(rep.counts); });
+    }, function (err) { M.sayError($("push-msg"), err); }).then(loadDossiers);
   });
 
   // ---- centre ----
@@ -118,12 +118,12 @@
       if (!k.retired) {
         var dl = document.createElement("button"); dl.type = "button"; dl.className = "secondary download";
         dl.textContent = M.t("field.download");
-        dl.addEventListener("click", function () { download("/api/motcua/field/kits/" + k.id + "/file", "kit.mckit").catch(function (err) { M.say($("msg"), "error", M.errorText(err)); }); });
+        dl.addEventListener("click", function () { download("/api/motcua/field/kits/" + k.id + "/file", "kit.mckit").catch(function (err) { M.sayError($("msg"), err); }); });
         var rt = document.createElement("button"); rt.type = "button"; rt.className = "secondary";
         rt.textContent = M.t("field.retire");
         rt.addEventListener("click", function () {
           if (!window.confirm(M.t("field.retire_confirm"))) return;
-          M.api("/api/motcua/field/kits/" + k.id + "/retire", { method: "POST" }).then(loadKits, function (err) { M.say($("msg"), "error", M.errorText(err)); });
+          M.api("/api/motcua/field/kits/" + k.id + "/retire", { method: "POST" }).then(loadKits, function (err) { M.sayError($("msg"), err); });
         });
         td.appendChild(dl); td.appendChild(rt);
       }
@@ -170,14 +170,14 @@
     var bar = $("import-progress"); bar.value = 0; bar.classList.remove("hidden");
     $("import").disabled = true;
     xhr.upload.onprogress = function (e) {
-      if (e.lengthComputable) { bar.value = Math.round(100 * e.loaded / e.total); M.say($("import-msg"), "warn", M.t("field.uploading", { pct: bar.value })); }
+      if (e.lengthComputable) { bar.value = Math.round(100 * e.loaded / e.total); M.say($("import-msg"), "warn", function () { return M.t("field.uploading", { pct: bar.value }); }); }
     };
     xhr.onload = function () {
       $("import").disabled = false; bar.value = 100;
       var body = {}; try { body = JSON.parse(xhr.responseText); } catch (e) { body = {}; }
-      if (xhr.status !== 200) { M.say($("import-msg"), "error", M.errorText({ body: body })); return; }
+      if (xhr.status !== 200) { M.sayError($("import-msg"), { body: body }); return; }
       lastResults = body;
-      M.say($("import-msg"), body.counts.failed || body.counts.conflict ? "warn" : "ok", summary(body.counts));
+      M.say($("import-msg"), body.counts.failed || body.counts.conflict ? "warn" : "ok", function () { return summary(body.counts); });
       drawResults();
       var a = $("ack-download");
       a.onclick = function (e) {
@@ -189,7 +189,7 @@
       $("ack-link").classList.remove("hidden");
       loadKits();
     };
-    xhr.onerror = function () { $("import").disabled = false; M.say($("import-msg"), "error", M.t("error.network")); };
+    xhr.onerror = function () { $("import").disabled = false; M.say($("import-msg"), "error", function () { return M.t("error.network"); }); };
     xhr.open("POST", "/api/motcua/field/import");
     xhr.setRequestHeader("Authorization", (M.auth && M.auth.token) || "");
     xhr.send(fd);
@@ -199,10 +199,10 @@
     ev.preventDefault();
     var members = Array.prototype.map.call(document.querySelectorAll("#member-list input:checked"), function (c) { return c.value; });
     M.api("/api/motcua/field/kits", { method: "POST", body: { name: $("kit-name").value, members: members } }).then(function () {
-      M.say($("msg"), "ok", M.t("field.created")); $("kit-name").value = ""; return loadKits();
+      M.say($("msg"), "ok", function () { return M.t("field.created"); }); $("kit-name").value = ""; return loadKits();
     }, function (err) {
       var d = err.body && err.body.data && err.body.data.name;
-      M.say($("msg"), "error", d ? M.t(d.code) : M.errorText(err));
+      M.say($("msg"), "error", function () { return d ? M.t(d.code) : M.errorText(err); });
     });
   });
 
@@ -216,8 +216,8 @@
       $("centre-url").value = localStorage.getItem(CENTRE_KEY) || "";
       return loadDossiers();
     }
-    if (rec.role !== "leader") { M.say($("msg"), "warn", M.t("field.leader_only")); return; }
+    if (rec.role !== "leader") { M.say($("msg"), "warn", function () { return M.t("field.leader_only"); }); return; }
     $("centre").classList.remove("hidden");
     return Promise.all([loadKits(), loadMembers()]);
-  }).catch(function (err) { M.say($("msg"), "error", M.errorText(err)); });
+  }).catch(function (err) { M.sayError($("msg"), err); });
 })(window.motcua);

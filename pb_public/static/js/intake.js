@@ -6,18 +6,32 @@
   "use strict";
   var $ = function (id) { return document.getElementById(id); };
   var MAX_SCAN = 10 * 1024 * 1024; // the dossiers.scans field's limit per file
+  var MAX_SCANS = 10;               // and its number of files
+  // The first bytes of each file type the dossiers.scans field accepts: the
+  // server checks the content, not the name, so the page does too, and can say
+  // which file is wrong before the upload.
+  var SCAN_MAGIC = { "application/pdf": [0x25, 0x50, 0x44, 0x46], "image/jpeg": [0xFF, 0xD8, 0xFF], "image/png": [0x89, 0x50, 0x4E, 0x47] };
+  var SCAN_EXT = { pdf: "application/pdf", jpg: "image/jpeg", jpeg: "image/jpeg", png: "image/png" };
+  // PocketBase's own file validation codes, should the server pass one on.
+  var SCAN_CODES = { validation_invalid_mime_type: "error.scan_type", validation_file_size_limit: "error.scan_size",
+    validation_too_many_files: "error.scan_too_many", validation_invalid_file: "error.scan_unreadable" };
+  // The card's fields: a failed scan empties them all, so the previous
+  // citizen's data can never be saved under the next one.
+  var CARD_FIELDS = ["applicant_id_number", "applicant_old_id", "applicant_name", "applicant_birth_date", "applicant_gender", "applicant_address"];
   var procedures = [], chosen = null;
   var FIELD_OF_CARD = { id: "applicant_id_number", old_id: "applicant_old_id", name: "applicant_name",
     birth_date: "applicant_birth_date", gender: "applicant_gender", address: "applicant_address" };
 
   function clearErrors() {
-    document.querySelectorAll(".field-error").forEach(function (el) { el.textContent = ""; });
+    document.querySelectorAll(".field-error").forEach(function (el) { M.keep(el, ""); });
     document.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
   }
 
-  function fieldError(field, key) {
+  // fieldError shows a keyed message beside a field, in the page's language
+  // now and after a switch.
+  function fieldError(field, key, params) {
     var el = document.querySelector('[data-error-for="' + field + '"]');
-    if (el) el.textContent = M.t(key);
+    if (el) M.keep(el, function () { return M.t(key, params); });
     var input = $(field);
     if (input) input.setAttribute("aria-invalid", "true");
     return !!el;
@@ -28,9 +42,11 @@
     var data = (err.body && err.body.data) || {};
     var shown = false;
     Object.keys(data).forEach(function (f) {
-      if (data[f] && data[f].code) shown = fieldError(f, data[f].code) || shown;
+      if (!data[f] || !data[f].code) return;
+      if (f === "scans") { shown = scanServerError(data[f].code) || shown; return; }
+      shown = fieldError(f, data[f].code) || shown;
     });
-    M.say($("msg"), "error", shown ? M.t("error.form_invalid") : M.errorText(err));
+    M.say($("msg"), "error", function () { return shown ? M.t("error.form_invalid") : M.errorText(err); });
   }
 
   // --- ID card scan -------------------------------------------------------
@@ -41,7 +57,7 @@
     clearTimeout(scanTimer);
     if (!text.trim()) return;
     $("scan").value = text;
-    $("scan-error").textContent = "";
+    M.keep($("scan-error"), "");
     $("scan").removeAttribute("aria-invalid");
     M.api("/api/motcua/idcard/parse", { method: "POST", body: { text: text } }).then(function (card) {
       $("applicant_id_number").value = card.id || "";
@@ -51,14 +67,15 @@
       $("applicant_gender").value = card.gender || "";
       $("applicant_address").value = card.address || "";
       $("scan").value = "";
-      M.say($("msg"), "ok", M.t("intake.scan_ok"));
+      M.say($("msg"), "ok", function () { return M.t("intake.scan_ok"); });
       $("proc-search").focus();
     }, function (err) {
       var d = (err.body && err.body.data) || {};
-      $("scan-error").textContent = M.errorText(err);
+      CARD_FIELDS.forEach(function (f) { $(f).value = ""; });
+      M.keep($("scan-error"), function () { return M.errorText(err); });
       $("scan").setAttribute("aria-invalid", "true");
       if (d.field && FIELD_OF_CARD[d.field]) fieldError(FIELD_OF_CARD[d.field], d.key);
-      M.say($("msg"), d.key === "error.idcard_garbled" ? "warn" : "error", M.errorText(err));
+      M.say($("msg"), d.key === "error.idcard_garbled" ? "warn" : "error", function () { return M.errorText(err); });
     });
   }
   $("scan").addEventListener("keydown", function (ev) {
@@ -97,8 +114,8 @@
     }, function () { return jsqrDetect; });
   }
   function cameraError(key) {
-    $("scan-error").textContent = M.t(key);
-    M.say($("msg"), "error", M.t(key));
+    M.keep($("scan-error"), function () { return M.t(key); });
+    M.say($("msg"), "error", function () { return M.t(key); });
   }
   function stopCamera() {
     if (!cam) return;
@@ -118,7 +135,7 @@
     }, function () { if (cam === me) me.timer = setTimeout(function () { scanFrame(me); }, 200); });
   }
   function startCamera() {
-    $("scan-error").textContent = "";
+    M.keep($("scan-error"), "");
     if (!window.isSecureContext) { cameraError("intake.camera_insecure"); return; }
     if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) { cameraError("intake.camera_failed"); return; }
     if (cam) return;
@@ -184,6 +201,16 @@
     showDue();
   }
 
+  // paperLabel is a paper's name in the page's language, marked optional
+  // unless its name already says so ("… (nếu có)").
+  function paperLabel(paper) {
+    var name = M.lang === "km" ? paper.name_km : paper.name_vi;
+    var marked = /\((nếu có|បើមាន|ប្រសិនបើមាន)\)\s*$/.test(name) || /\(nếu có\)\s*$/.test(paper.name_vi || "");
+    return name + (paper.required || marked ? "" : " (" + M.t("catalogue.optional") + ")");
+  }
+
+  // drawPapers lays out the chosen procedure's papers, unticked; a language
+  // switch only relabels them (labelPapers), so what was ticked and typed stays.
   function drawPapers() {
     var tbl = $("papers"); tbl.innerHTML = "";
     (chosen.papers || []).forEach(function (paper, i) {
@@ -191,12 +218,11 @@
       var td1 = document.createElement("td");
       var cb = document.createElement("input"); cb.type = "checkbox"; cb.id = "paper-" + i; cb.className = "paper-got";
       var lab = document.createElement("label"); lab.htmlFor = cb.id; lab.className = "inline";
-      lab.textContent = (M.lang === "km" ? paper.name_km : paper.name_vi) + (paper.required ? "" : " (" + M.t("catalogue.optional") + ")");
       td1.appendChild(cb); td1.appendChild(lab);
       var td2 = document.createElement("td");
       var kind = document.createElement("select"); kind.className = "paper-kind";
       ["original", "copy"].forEach(function (k) {
-        var o = document.createElement("option"); o.value = k; o.textContent = M.t("paper." + k); kind.appendChild(o);
+        var o = document.createElement("option"); o.value = k; kind.appendChild(o);
       });
       kind.value = paper.kind;
       td2.appendChild(kind);
@@ -206,7 +232,18 @@
       tr.appendChild(td1); tr.appendChild(td2); tr.appendChild(td3);
       tbl.appendChild(tr);
     });
+    labelPapers();
     $("papers-box").classList.remove("hidden");
+  }
+
+  function labelPapers() {
+    document.querySelectorAll("#papers .paper-row").forEach(function (tr) {
+      var paper = chosen.papers[Number(tr.getAttribute("data-index"))];
+      var lab = tr.querySelector("label");
+      lab.textContent = paperLabel(paper);
+      lab.lang = M.lang === "km" ? "km" : "vi";
+      tr.querySelectorAll(".paper-kind option").forEach(function (o) { o.textContent = M.t("paper." + o.value); });
+    });
   }
 
   function tickedPapers() {
@@ -223,11 +260,44 @@
   function keyIn() { return M.intakeMode && M.intakeMode.active() ? M.intakeMode : null; }
 
   function showDue() {
-    $("due").textContent = M.t("shell.loading");
+    M.keep($("due"), function () { return M.t("shell.loading"); });
     var at = keyIn() ? keyIn().at() : "";
     M.api("/api/motcua/due-date?procedure=" + encodeURIComponent(chosen.id) + (at ? "&at=" + encodeURIComponent(at) : "")).then(function (res) {
-      $("due").textContent = M.t("intake.due", { date: M.dateText(new Date(res.due_at), true) });
-    }, function (err) { $("due").textContent = M.errorText(err); });
+      M.keep($("due"), function () { return M.t("intake.due", { date: M.dateText(new Date(res.due_at), true) }); });
+    }, function (err) { M.keep($("due"), function () { return M.errorText(err); }); });
+  }
+
+  // --- scans --------------------------------------------------------------
+  // checkScans resolves with the first problem of the chosen files as
+  // {key, name}, or null: too many, a type the field refuses, too large, or
+  // content that is not what the name says (read from the first bytes).
+  function checkScans(files) {
+    if (files.length > MAX_SCANS) return Promise.resolve({ key: "error.scan_too_many", name: "" });
+    return files.reduce(function (prev, f) {
+      return prev.then(function (bad) {
+        if (bad) return bad;
+        var ext = (f.name.split(".").pop() || "").toLowerCase();
+        var type = SCAN_MAGIC[f.type] ? f.type : (!f.type && SCAN_EXT[ext]) || "";
+        if (!type) return { key: "error.scan_type", name: f.name };
+        if (f.size > MAX_SCAN) return { key: "error.scan_size", name: f.name };
+        return f.slice(0, 8).arrayBuffer().then(function (buf) {
+          var head = new Uint8Array(buf);
+          var ok = Object.keys(SCAN_MAGIC).some(function (t) {
+            return SCAN_MAGIC[t].every(function (b, i) { return head[i] === b; });
+          });
+          return ok ? null : { key: "error.scan_unreadable", name: f.name };
+        }, function () { return { key: "error.scan_unreadable", name: f.name }; });
+      });
+    }, Promise.resolve(null));
+  }
+
+  // scanServerError shows the server's answer about the scans: a PocketBase
+  // file code mapped to our keys, our own key, or, for the generic "value
+  // invalid", the reasons the server can have.
+  function scanServerError(code) {
+    var names = Array.prototype.map.call($("scans").files || [], function (f) { return f.name; }).join(", ");
+    var key = SCAN_CODES[code] || (code === "error.value_invalid" ? "error.scan_rejected" : code);
+    return fieldError("scans", key, { name: names });
   }
 
   // --- save ---------------------------------------------------------------
@@ -248,8 +318,17 @@
     ev.preventDefault();
     clearErrors();
     var files = Array.prototype.slice.call($("scans").files || []);
-    var tooBig = files.some(function (f) { return f.size > MAX_SCAN || !/^(application\/pdf|image\/jpeg|image\/png)$/.test(f.type); });
-    if (tooBig) { fieldError("scans", "intake.scans_invalid"); return; }
+    checkScans(files).then(function (bad) {
+      if (bad) {
+        fieldError("scans", bad.key, { name: bad.name });
+        M.say($("msg"), "error", function () { return M.t("error.form_invalid"); });
+        return;
+      }
+      save(files);
+    });
+  });
+
+  function save(files) {
     var body = payload();
     var mode = keyIn();
     if (mode) mode.extend(body);
@@ -260,20 +339,20 @@
       body = fd;
     }
     var btn = $("save"); btn.disabled = true;
-    M.say($("msg"), "ok", M.t("intake.saving"));
+    M.say($("msg"), "ok", function () { return M.t("intake.saving"); });
     M.api(mode ? mode.url : "/api/collections/dossiers/records", { method: "POST", body: body }).then(function (rec) {
-      M.say($("msg"), "ok", M.t("intake.saved", { code: rec.code }));
+      M.say($("msg"), "ok", function () { return M.t("intake.saved", { code: rec.code }); });
       location.href = "/receipt.html?id=" + encodeURIComponent(rec.id) + (mode ? "" : "&print=1");
     }, function (err) {
       btn.disabled = false;
       showError(err);
     });
-  });
+  }
 
   // --- forms 02 and 03 for a dossier not taken in -------------------------
   function printNotice(kind) {
     clearErrors();
-    if (!chosen) { fieldError("procedure", "error.procedure_required"); M.say($("msg"), "error", M.t("error.procedure_required")); return; }
+    if (!chosen) { fieldError("procedure", "error.procedure_required"); M.say($("msg"), "error", function () { return M.t("error.procedure_required"); }); return; }
     var body = payload();
     var req = { kind: kind, procedure: body.procedure, applicant_name: body.applicant_name,
       applicant_address: body.applicant_address, applicant_phone: body.applicant_phone,
@@ -286,7 +365,7 @@
       });
     }).then(function (html) {
       var n = $("notice"); n.innerHTML = html; n.classList.remove("hidden");
-      M.say($("msg"), "ok", M.t("intake.notice_ready"));
+      M.say($("msg"), "ok", function () { return M.t("intake.notice_ready"); });
       document.fonts.ready.then(function () { window.print(); });
     }, showError);
   }
@@ -294,12 +373,16 @@
   $("print-refusal").addEventListener("click", function () { printNotice("refusal"); });
 
   document.addEventListener("motcua:intake-mode", function () { if (chosen) showDue(); });
-  document.addEventListener("motcua:lang", function () { if (chosen) { drawPapers(); $("proc-chosen").textContent = procName(chosen) + " (" + chosen.code + ")"; showDue(); } });
+  document.addEventListener("motcua:lang", function () {
+    if (!chosen) return;
+    labelPapers();
+    $("proc-chosen").textContent = procName(chosen) + " (" + chosen.code + ")";
+  });
 
   M.init().then(function (rec) {
     if (!rec || (rec.role !== "reception" && rec.role !== "field")) {
       $("need-sign-in").classList.remove("hidden");
-      if (rec) M.say($("msg"), "error", M.t("error.role_forbidden"));
+      if (rec) M.say($("msg"), "error", function () { return M.t("error.role_forbidden"); });
       return;
     }
     $("intake").classList.remove("hidden");
@@ -309,6 +392,9 @@
         p._fold = motcuaFold([p.code, p.name_vi, p.name_km, p.field_vi, p.field_km].join(" "));
         return p;
       });
+      // What was typed before the list arrived is searched now.
+      searchProcedures();
+      document.body.setAttribute("data-ready", "true");
     });
-  }).catch(function (err) { M.say($("msg"), "error", M.errorText(err)); });
+  }).catch(function (err) { M.sayError($("msg"), err); });
 })(window.motcua);

@@ -27,11 +27,13 @@
       var b = document.createElement("button");
       b.type = "button"; b.className = "kiosk-group"; b.setAttribute("data-group", g.id);
       var l = document.createElement("span"); l.className = "letter"; l.textContent = g.letter;
+      var names = document.createElement("span"); names.className = "names";
       var v = document.createElement("span"); v.className = "vi"; v.lang = "vi"; v.textContent = g.name_vi;
       var k = document.createElement("span"); k.className = "km"; k.lang = "km"; k.textContent = g.name_km;
       var w = document.createElement("span"); w.className = "waiting";
       w.textContent = Q.t("vi", "kiosk.waiting_count", { n: g.waiting }) + " · " + Q.t("km", "kiosk.waiting_count", { n: g.waiting });
-      b.appendChild(l); b.appendChild(v); b.appendChild(k); b.appendChild(w);
+      names.appendChild(v); names.appendChild(k); names.appendChild(w);
+      b.appendChild(l); b.appendChild(names);
       b.addEventListener("click", function () { issue(g); });
       box.appendChild(b);
     });
@@ -44,9 +46,16 @@
     });
   }
 
+  // choosing shows the priority reasons in the groups' place (or back).
+  function choosing(on) {
+    $("priority-choose").classList.toggle("hidden", !on);
+    $("groups").classList.toggle("hidden", on);
+    $("choose-lead").classList.toggle("hidden", on);
+  }
+
   function setReason(r) {
     reason = r;
-    $("priority-choose").classList.add("hidden");
+    choosing(false);
     $("priority-mode").classList.toggle("hidden", !r);
     $("priority-cancel").classList.toggle("hidden", !r);
     $("priority-button").classList.toggle("hidden", !!r);
@@ -109,7 +118,7 @@
     setInterval(load, 20000);
   }
 
-  $("priority-button").addEventListener("click", function () { $("priority-choose").classList.toggle("hidden"); });
+  $("priority-button").addEventListener("click", function () { choosing($("priority-choose").classList.contains("hidden")); });
   $("priority-cancel").addEventListener("click", function () { setReason(""); });
   document.querySelectorAll("[data-reason]").forEach(function (b) {
     b.addEventListener("click", function () { setReason(b.getAttribute("data-reason")); });

@@ -177,10 +177,14 @@
     return new Intl.DateTimeFormat("vi-VN", { timeZone: "Asia/Ho_Chi_Minh", hour: "2-digit", minute: "2-digit", hour12: false }).format(d);
   };
 
-  // dateTime formats an instant as dd/mm/yyyy HH:MM in the office's time zone.
+  // dateTime formats an instant as dd/mm/yyyy HH:MM in the office's time zone,
+  // day first as Vietnamese and Khmer readers write it (see app.js dateText:
+  // no locale gives this order with the time after the date).
   Q.dateTime = function (d) {
-    return new Intl.DateTimeFormat("vi-VN", { timeZone: "Asia/Ho_Chi_Minh", year: "numeric", month: "2-digit", day: "2-digit",
-      hour: "2-digit", minute: "2-digit", hour12: false }).format(d);
+    var p = {};
+    new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Ho_Chi_Minh", year: "numeric", month: "2-digit", day: "2-digit",
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(d).forEach(function (x) { p[x.type] = x.value; });
+    return p.day + "/" + p.month + "/" + p.year + " " + p.hour + ":" + p.minute;
   };
 
   // parseDate reads PocketBase's "2026-08-18 09:30:00.000Z".

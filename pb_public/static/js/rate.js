@@ -4,7 +4,25 @@
 (function (M) {
   "use strict";
   var $ = function (id) { return document.getElementById(id); };
-  var FACES = { 1: "😠", 2: "🙁", 3: "😐", 4: "🙂", 5: "😄" };
+  // FACES draws face 1 (angry) to 5 (laughing) as inline SVG: the counter PCs
+  // have no emoji font, and emoji faces showed there as boxes. The same drawing
+  // is in hooks/templates/rating.html (face-svg) for the status page.
+  var INK = 'stroke="#1b1f24" stroke-width="4" stroke-linecap="round" fill="none"';
+  var EYES = '<circle cx="22" cy="26" r="4" fill="#1b1f24"/><circle cx="42" cy="26" r="4" fill="#1b1f24"/>';
+  var HEAD = function (fill) { return '<circle cx="32" cy="32" r="29" fill="' + fill + '" stroke="#1b1f24" stroke-width="3"/>'; };
+  var FACES = {
+    1: HEAD("#f28b82") + '<path d="M14 18l12 5M50 18l-12 5" ' + INK + '/><circle cx="22" cy="28" r="4" fill="#1b1f24"/><circle cx="42" cy="28" r="4" fill="#1b1f24"/><path d="M19 49q13-13 26 0" ' + INK + '/>',
+    2: HEAD("#fcc934") + EYES + '<path d="M20 46q12-8 24 0" ' + INK + '/>',
+    3: HEAD("#fde293") + EYES + '<path d="M20 43h24" ' + INK + '/>',
+    4: HEAD("#a8dab5") + EYES + '<path d="M20 40q12 10 24 0" ' + INK + '/>',
+    5: HEAD("#5bb974") + '<path d="M16 26q6-7 12 0M36 26q6-7 12 0" ' + INK + '/><path d="M16 37h32q-2 16-16 16t-16-16z" fill="#fff" stroke="#1b1f24" stroke-width="3.5" stroke-linejoin="round"/>'
+  };
+  function faceSVG(score) {
+    var span = document.createElement("span");
+    // Constant markup above, never text from outside.
+    span.innerHTML = '<svg class="face-img" viewBox="0 0 64 64" width="72" height="72" aria-hidden="true" focusable="false">' + FACES[score] + "</svg>";
+    return span.firstChild;
+  }
   var SCALES = { 3: [1, 3, 5], 5: [1, 2, 3, 4, 5] };
   var REASONS = ["good_service", "quick", "clear_guidance", "kind_staff", "waited_long",
     "unclear_guidance", "staff_attitude", "extra_papers", "came_back_many_times"];
@@ -36,9 +54,8 @@
     SCALES[scale].forEach(function (score) {
       var b = document.createElement("button");
       b.type = "button"; b.className = "face face-" + score; b.setAttribute("data-score", score);
-      var e = document.createElement("span"); e.className = "emoji"; e.textContent = FACES[score]; e.setAttribute("aria-hidden", "true");
       var t = document.createElement("span"); both(t, "face." + score);
-      b.appendChild(e); b.appendChild(t);
+      b.appendChild(faceSVG(score)); b.appendChild(t);
       b.addEventListener("click", function () {
         chosen = score;
         faces.querySelectorAll(".face").forEach(function (f) { f.setAttribute("aria-pressed", f === b ? "true" : "false"); });
@@ -64,7 +81,7 @@
     M.api("/api/collections/dossiers/records/" + encodeURIComponent(dossier) + "?fields=code").then(function (d) {
       both($("dossier-code"), "rating.dossier", { code: d.code });
       drawRate(); show("rate");
-    }, function (err) { M.say($("msg"), "error", M.errorText(err)); show("waiting"); });
+    }, function (err) { M.sayError($("msg"), err); show("waiting"); });
   }
 
   $("send").addEventListener("click", function () {
@@ -75,14 +92,14 @@
     M.api("/api/motcua/ratings", { method: "POST", body: { dossier: dossier, score: chosen, scale: scale, reasons: reasons } })
       .then(function () { show("thanks"); }, function (err) {
         if (err.body && err.body.data && err.body.data.key === "error.already_rated") { show("thanks"); return; }
-        M.say($("msg"), "error", M.errorText(err)); $("send").disabled = false;
+        M.sayError($("msg"), err); $("send").disabled = false;
       });
   });
 
   $("sign-in").addEventListener("submit", function (ev) {
     ev.preventDefault();
     M.signIn($("identity").value.trim(), $("password").value).then(start, function () {
-      M.say($("msg"), "error", M.t("error.sign_in_failed"));
+      M.say($("msg"), "error", function () { return M.t("error.sign_in_failed"); });
     });
   });
 

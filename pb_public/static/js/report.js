@@ -1,16 +1,24 @@
 // The periodic report's print view: the same form as the xlsx (three header
-// rows, merged groups, Vietnamese with Khmer beneath), A4 landscape.
+// rows, merged groups, Vietnamese with Khmer beneath, in a thead that repeats
+// on every printed page), then the place and date and the two signatures
+// (Người lập biểu, Thủ trưởng đơn vị), A4 landscape.
 (function (M) {
   "use strict";
   var $ = function (id) { return document.getElementById(id); };
   var vi = {}, km = {}, rep = null;
 
-  function both(el, key) {
+  function fill(s, args) {
+    Object.keys(args || {}).forEach(function (k) { s = s.split("{" + k + "}").join(args[k]); });
+    return s;
+  }
+  function both(el, key, args) {
     el.textContent = "";
-    var a = document.createElement("span"); a.textContent = vi[key] || key;
-    var b = document.createElement("span"); b.className = "km"; b.lang = "km"; b.textContent = km[key] || key;
+    var a = document.createElement("span"); a.lang = "vi"; a.textContent = fill(vi[key] || key, args);
+    var b = document.createElement("span"); b.className = "km"; b.lang = "km"; b.textContent = fill(km[key] || key, args);
     el.appendChild(a); el.appendChild(b);
   }
+  // day writes 2026-03-31 as 31/03/2026.
+  function day(s) { return s ? String(s).slice(0, 10).split("-").reverse().join("/") : ""; }
   function cell(tr, tag, text, cls) {
     var c = document.createElement(tag); if (cls) c.className = cls;
     if (text !== undefined) c.textContent = text; tr.appendChild(c); return c;
@@ -19,6 +27,8 @@
 
   function draw() {
     var tbl = $("report"); tbl.innerHTML = "";
+    var thead = document.createElement("thead"), tbody = document.createElement("tbody");
+    tbl.appendChild(thead); tbl.appendChild(tbody);
     var cols = rep.columns;
     var r1 = document.createElement("tr"), r2 = document.createElement("tr"), r3 = document.createElement("tr");
     var c = cell(r1, "th"); c.rowSpan = 3; both(c, "report.col_no");
@@ -33,16 +43,16 @@
       }
       i = j;
     }
-    [r1, r2, r3].forEach(function (r) { tbl.appendChild(r); });
+    [r1, r2, r3].forEach(function (r) { thead.appendChild(r); });
     var nums = document.createElement("tr");
     for (var n = 1; n <= cols.length + 2; n++) cell(nums, "th", "(" + n + ")");
-    tbl.appendChild(nums);
+    thead.appendChild(nums);
     var roman = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"], p = 0;
     function line(no, name, row, cls) {
       var tr = document.createElement("tr"); tr.className = cls;
       cell(tr, "td", no); cell(tr, "td", name, "name");
       cols.forEach(function (col) { cell(tr, "td", num(row[col.field])); });
-      tbl.appendChild(tr);
+      tbody.appendChild(tr);
     }
     rep.fields.forEach(function (f, i) {
       line(roman[i] || String(i + 1), f.field_vi + " / " + f.field_km, f, "field");
@@ -51,14 +61,26 @@
     line("", (vi["report.total"] || "") + " / " + (km["report.total"] || ""), rep.total, "total");
     $("office-line").textContent = rep.office.NameVI || "";
     both($("title"), "report.title");
-    $("range").textContent = rep.from + " … " + rep.to;
+    $("range").textContent = day(rep.from) + " – " + day(rep.to);
     // Dossiers keyed in late from emergency receipts ("nhập bù"), counted above.
-    var late = $("late-note"), n = rep.total.new_entered_late || 0;
-    late.classList.toggle("hidden", !n);
-    if (n) {
-      both(late, "report.entered_late");
-      late.childNodes.forEach(function (s) { s.textContent = s.textContent.split("{n}").join(String(n)); });
-    }
+    var n = rep.total.new_entered_late || 0;
+    $("late-note").classList.toggle("hidden", !n);
+    if (n) both($("late-note"), "report.entered_late", { n: n });
+    drawClose();
+  }
+
+  // drawClose writes the place and date (today, the day it is printed; the
+  // office record has no place name yet, so the place is left to be written
+  // by hand) and the two signature blocks.
+  function drawClose() {
+    var p = {};
+    new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Ho_Chi_Minh", year: "numeric", month: "2-digit", day: "2-digit" })
+      .formatToParts(new Date()).forEach(function (x) { p[x.type] = x.value; });
+    both($("place-date"), "print.place_date", { place: "……………", d: p.day, m: p.month, y: p.year });
+    both($("sign-prepared"), "print.prepared_by");
+    both($("sign-prepared-hint"), "form.sign_hint");
+    both($("sign-head"), "print.head_of_unit");
+    both($("sign-head-hint"), "print.sign_stamp_hint");
   }
 
   function query() {
@@ -67,8 +89,10 @@
   }
   function load() {
     return M.api("/api/motcua/reports/summary" + query()).then(function (r) {
+      // A good period clears the error a bad one left.
+      $("msg").classList.add("hidden"); M.keep($("msg"), "");
       rep = r; if (!$("period").value) $("period").value = r.period || ""; draw();
-    }, function (err) { M.say($("msg"), "error", M.errorText(err)); });
+    }, function (err) { M.sayError($("msg"), err); });
   }
   function download(ext) {
     fetch("/api/motcua/reports/summary." + ext + query(), { headers: { Authorization: M.auth.token } }).then(function (r) {
@@ -77,7 +101,7 @@
     }).then(function (b) {
       var a = document.createElement("a"); a.href = URL.createObjectURL(b);
       a.download = "bao-cao-" + (rep ? rep.from + "_" + rep.to : "ky") + "." + ext; a.click();
-    }, function () { M.say($("msg"), "error", M.t("error.generic")); });
+    }, function () { M.say($("msg"), "error", function () { return M.t("error.generic"); }); });
   }
 
   $("pick").addEventListener("submit", function (ev) { ev.preventDefault(); load(); });

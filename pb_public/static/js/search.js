@@ -8,28 +8,41 @@
   function sortValue() { return document.querySelector('input[name="sort"]:checked').value; }
   function statusText(s) { var k = "status." + s; return M.dict[k] ? M.t(k) : s; }
 
+  // draw lists the hits; the code opens the dossier, and where the answer
+  // carries the lookup key (reception, mobile teams) a link reprints the receipt.
   function draw(res, append) {
     var tbl = $("results");
+    var keys = ["dashboard.code", "dashboard.applicant", "search.id_number", "search.phone", "dashboard.procedure", "search.received", "search.status", "search.lookup_key", "page.receipt_short"];
     if (!append) {
       tbl.innerHTML = "";
-      var head = document.createElement("tr");
-      ["dashboard.code", "dashboard.applicant", "search.id_number", "search.phone", "dashboard.procedure", "search.received", "search.status", "search.lookup_key"].forEach(function (k) {
+      var thead = document.createElement("thead"), head = document.createElement("tr");
+      keys.forEach(function (k) {
         var th = document.createElement("th"); th.textContent = M.t(k); head.appendChild(th);
       });
-      tbl.appendChild(head);
+      thead.appendChild(head); tbl.appendChild(thead); tbl.appendChild(document.createElement("tbody"));
     }
+    var body = tbl.tBodies[0];
     if (!res.items.length && !append) {
       var tr = document.createElement("tr"), td = document.createElement("td");
-      td.colSpan = 8; td.textContent = res.q ? M.t("search.none") : ""; tr.appendChild(td); tbl.appendChild(tr);
+      td.colSpan = keys.length; td.textContent = res.q ? M.t("search.none") : ""; tr.appendChild(td); body.appendChild(tr);
     }
     res.items.forEach(function (d) {
-      var tr = document.createElement("tr"); tr.className = "hit";
-      [d.code, d.applicant_name, d.applicant_id_number, d.applicant_phone,
+      var tr = document.createElement("tr"); tr.className = "hit"; tr.setAttribute("data-id", d.id);
+      var link = document.createElement("a"); link.href = "/dossier.html?id=" + encodeURIComponent(d.id); link.textContent = d.code;
+      [link, d.applicant_name, d.applicant_id_number, d.applicant_phone,
         M.lang === "km" && d.procedure_name_km ? d.procedure_name_km : d.procedure_name_vi,
-        d.received_at ? M.dateText(new Date(d.received_at.replace(" ", "T"))) : "", statusText(d.status), d.lookup_key || ""].forEach(function (v) {
-        var td = document.createElement("td"); td.textContent = v; tr.appendChild(td);
+        d.received_at ? M.dateText(M.parseDate(d.received_at)) : "", statusText(d.status), d.lookup_key || ""].forEach(function (v) {
+        var td = document.createElement("td");
+        if (v && v.nodeType) td.appendChild(v); else td.textContent = v || "";
+        tr.appendChild(td);
       });
-      tbl.appendChild(tr);
+      var rc = document.createElement("td");
+      if (d.lookup_key) {
+        var a = document.createElement("a"); a.href = "/receipt.html?id=" + encodeURIComponent(d.id); a.textContent = M.t("dossier.print"); a.title = M.t("page.reprint_receipt");
+        rc.appendChild(a);
+      }
+      tr.appendChild(rc);
+      body.appendChild(tr);
     });
     $("more").classList.toggle("hidden", !res.has_more);
     $("capped").classList.toggle("hidden", !res.capped);
@@ -42,7 +55,7 @@
     M.api("/api/motcua/search?q=" + encodeURIComponent(q) + "&sort=" + sortValue() + "&page=" + page).then(function (res) {
       if (mine !== seq) return; // a newer query has been typed
       last = res; draw(res, append);
-    }, function (err) { M.say($("msg"), "error", M.errorText(err)); });
+    }, function (err) { M.sayError($("msg"), err); });
   }
 
   $("q").addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(function () { run(false); }, 200); });

@@ -37,26 +37,44 @@
     drawHours();
   }
 
+  // unreachableURL says whether citizens' phones cannot open u: unset, not a
+  // URL, or a loopback address (the PC itself). The server will send the same
+  // verdict as a flag later; until then the page reads the office record
+  // (public: the lobby pages read it too).
+  function unreachableURL(u) {
+    if (!u) return true;
+    var host;
+    try { host = new URL(u).hostname.replace(/^\[|\]$/g, "").toLowerCase(); } catch (e) { return true; }
+    return host === "localhost" || /\.localhost$/.test(host) || /^127\./.test(host) || host === "::1" || host === "0.0.0.0" || host === "";
+  }
+
+  function drawPublicURL() {
+    var bad = !!office && unreachableURL(office.public_url);
+    $("public-url-warning").classList.toggle("hidden", !bad);
+    if (bad) M.keep($("public-url-text"), function () { return M.t("page.public_url_text", { url: office.public_url || M.t("page.public_url_unset") }); });
+  }
+
   function loadOffice() {
     return M.api("/api/collections/office/records?perPage=1").then(function (res) {
       office = res.items[0] || null;
       if (office) {
         $("office-name").textContent = office.name_vi;
         $("office-name-km").textContent = office.name_km || "";
-        if (/H00$/.test(office.agency_code) && M.auth) M.say($("msg"), "warn", M.t("shell.office_incomplete"));
+        if (/H00$/.test(office.agency_code) && M.auth) M.say($("msg"), "warn", function () { return M.t("shell.office_incomplete"); });
       }
+      drawPublicURL();
     });
   }
 
   $("sign-in").addEventListener("submit", function (ev) {
     ev.preventDefault();
     var btn = $("sign-in-button"); btn.disabled = true;
-    M.say($("msg"), "ok", M.t("shell.signing_in"));
+    M.say($("msg"), "ok", function () { return M.t("shell.signing_in"); });
     M.signIn($("identity").value.trim(), $("password").value).then(function (rec) {
       $("msg").classList.add("hidden");
       return M.setLang(rec.language || M.lang, false).then(loadOffice);
     }).then(draw, function (err) {
-      M.say($("msg"), "error", err.status === 400 ? M.t("error.sign_in_failed") : M.errorText(err));
+      M.say($("msg"), "error", function () { return err.status === 400 ? M.t("error.sign_in_failed") : M.errorText(err); });
     }).then(function () { btn.disabled = false; });
   });
   $("sign-out").addEventListener("click", function () { M.signOut(); });

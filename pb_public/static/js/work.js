@@ -47,7 +47,7 @@
       data = {};
       res.forEach(function (r) { data[r.name] = r.items; });
       draw();
-    }, function (err) { M.say(document.getElementById("msg"), "error", M.errorText(err)); });
+    }, function (err) { M.sayError(document.getElementById("msg"), err); });
   }
 
   document.addEventListener("motcua:lang", draw);
