@@ -37,7 +37,7 @@
         M.api("/api/motcua/clock/confirm", { method: "POST", body: {} }).then(function (st) {
           status = st; draw();
           var msg = document.getElementById("msg");
-          if (msg) M.say(msg, "ok", M.t("clock.confirmed"));
+          if (msg) M.sayKey(msg, "ok", "clock.confirmed");
         }, function (err) { b.disabled = false; p.textContent = M.errorText(err); });
       });
       el.appendChild(b);

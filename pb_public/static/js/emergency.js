@@ -71,7 +71,7 @@
     f.addEventListener("submit", function (ev) {
       ev.preventDefault();
       M.api("/api/motcua/emergency/sheets/" + encodeURIComponent(s.code) + "/void", { method: "POST", body: { reason: input.value } })
-        .then(function (p) { shown = p; drawPad(); return loadPads(); }, function (err) { M.say($("msg"), "error", M.errorText(err)); });
+        .then(function (p) { shown = p; drawPad(); return loadPads(); }, function (err) { M.sayError($("msg"), err); });
     });
     return f;
   }
@@ -82,7 +82,7 @@
 
   function loadPad(id) {
     return M.api("/api/motcua/emergency/pads/" + encodeURIComponent(id)).then(function (p) { shown = p; drawPad(); },
-      function (err) { M.say($("msg"), "error", M.errorText(err)); });
+      function (err) { M.sayError($("msg"), err); });
   }
 
   // printPad fetches the printable sheets with the leader's token (staff sign
@@ -102,9 +102,9 @@
       return Promise.all([document.fonts.ready].concat(imgs.map(function (i) { return i.decode ? i.decode().catch(function () {}) : null; })));
     }).then(function () {
       document.body.setAttribute("data-pad-ready", id);
-      M.say($("msg"), "ok", M.t("emergency.print_ready"));
+      M.sayKey($("msg"), "ok", "emergency.print_ready");
       if (!window.motcuaNoPrint) setTimeout(function () { window.print(); }, 50);
-    }, function (err) { M.say($("msg"), "error", M.errorText(err)); });
+    }, function (err) { M.sayError($("msg"), err); });
   }
 
   $("pad-form").addEventListener("submit", function (ev) {
@@ -113,7 +113,7 @@
     var btn = $("pad-create"); btn.disabled = true;
     M.api("/api/motcua/emergency/pads", { method: "POST", body: { sheets: Number($("pad-sheets").value), note: $("pad-note").value } }).then(function (p) {
       btn.disabled = false;
-      M.say($("msg"), "ok", M.t("emergency.created", { pad: p.number, from: p.first_code, to: p.last_code }));
+      M.sayKey($("msg"), "ok", "emergency.created", { pad: p.number, from: p.first_code, to: p.last_code });
       shown = p; drawPad();
       return loadPads().then(function () { return printPad(p.id); });
     }, function (err) {
@@ -123,7 +123,7 @@
         var el = document.querySelector('[data-error-for="' + f + '"]');
         if (el && data[f] && data[f].code) el.textContent = M.t(data[f].code);
       });
-      M.say($("msg"), "error", M.errorText(err));
+      M.sayError($("msg"), err);
     });
   });
 
@@ -131,9 +131,9 @@
 
   M.init().then(function (rec) {
     if (!rec) { location.href = "/"; return; }
-    if (rec.role !== "leader" && rec.role !== "reception") { M.say($("msg"), "error", M.t("error.role_forbidden")); return; }
+    if (rec.role !== "leader" && rec.role !== "reception") { M.sayKey($("msg"), "error", "error.role_forbidden"); return; }
     $("pad-form").classList.toggle("hidden", !isLeader());
     $("leaders-only").classList.toggle("hidden", isLeader());
     return loadPads();
-  }).catch(function (err) { M.say($("msg"), "error", M.errorText(err)); });
+  }).catch(function (err) { M.sayError($("msg"), err); });
 })(window.motcua);
