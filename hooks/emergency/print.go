@@ -85,7 +85,7 @@ func handlePrintPad(e *core.RequestEvent) error {
 		// Both halves carry the QR, as both copies of form 01 do.
 		half := padHalf{
 			Office: domain.OfficeViewOf(e.App), Code: sheet.Code(), LookupKey: sheet.LookupKey(),
-			QR:     template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png)),
+			QR:        template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png)),
 			StatusURL: office.PublicURL() + "/tra-cuu", Pad: pad.GetInt("number"), Sheet: s.GetInt("number"),
 			Of: total, PrintedOn: printedOn,
 		}
