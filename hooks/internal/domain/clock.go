@@ -118,9 +118,9 @@ func (s ClockStatus) NewestTime() time.Time { return s.newest }
 
 // CheckClock refuses with a keyed 409 when the clock reading now is wrong.
 // Intake (counter, field and emergency key-in) and the queue's ticket issue
-// call it before they write anything.
+// call it before they write anything; a right clock costs a compare.
 func CheckClock(app core.App, now time.Time) error {
-	st, err := ClockStatusAt(app, now)
+	st, err := judgeClock(app, now)
 	if err != nil {
 		return err
 	}
@@ -129,11 +129,24 @@ func CheckClock(app core.App, now time.Time) error {
 
 // ClockStatusAt judges the clock reading now against what app has recorded.
 func ClockStatusAt(app core.App, now time.Time) (ClockStatus, error) {
+	st, err := judgeClock(app, now)
+	if err != nil {
+		return st, err
+	}
+	st.Now = now.UTC().Format(time.RFC3339)
+	if !st.newest.IsZero() {
+		st.Newest = st.newest.UTC().Format(time.RFC3339)
+	}
+	return st, nil
+}
+
+// judgeClock is ClockStatusAt without the text fields.
+func judgeClock(app core.App, now time.Time) (ClockStatus, error) {
 	floor, recent, err := clockGuardOf(app).get(app)
 	if err != nil {
 		return ClockStatus{}, err
 	}
-	st := ClockStatus{State: ClockOK, Now: now.UTC().Format(time.RFC3339), now: now}
+	st := ClockStatus{State: ClockOK, now: now}
 	if !floor.IsZero() && now.Before(floor.Add(-ClockBehindTolerance)) {
 		st.State, st.Key, st.newest = ClockBehind, "error.clock_behind", floor
 	} else if last := later(floor, recent); !last.IsZero() {
@@ -145,9 +158,6 @@ func ClockStatusAt(app core.App, now time.Time) (ClockStatus, error) {
 				st.State, st.Key = ClockAhead, "error.clock_ahead"
 			}
 		}
-	}
-	if !st.newest.IsZero() {
-		st.Newest = st.newest.UTC().Format(time.RFC3339)
 	}
 	return st, nil
 }

@@ -140,3 +140,22 @@ func TestClockReset(t *testing.T) {
 		t.Errorf("an hour before the reset, read again: %q, want behind", st.State)
 	}
 }
+
+// BenchmarkCheckClock is what the guard adds to every intake and ticket once
+// it has read what is recorded: the clock checked against the kept times.
+// (BenchmarkClockRaise is the after-create hook's part.)
+func BenchmarkCheckClock(b *testing.B) {
+	app := testkit.NewApp(b)
+	now := time.Now()
+	if err := domain.CheckClock(app, now); err != nil { // the one read
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if err := domain.CheckClock(app, now); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
