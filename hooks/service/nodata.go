@@ -84,8 +84,10 @@ type dropMessage struct {
 	prefix string
 }
 
+// Enabled asks the next handler.
 func (d dropMessage) Enabled(ctx context.Context, l slog.Level) bool { return d.next.Enabled(ctx, l) }
 
+// Handle drops the record with the message, passes every other on.
 func (d dropMessage) Handle(ctx context.Context, r slog.Record) error {
 	if strings.HasPrefix(r.Message, d.prefix) {
 		return nil
@@ -93,10 +95,12 @@ func (d dropMessage) Handle(ctx context.Context, r slog.Record) error {
 	return d.next.Handle(ctx, r)
 }
 
+// WithAttrs keeps dropping the message.
 func (d dropMessage) WithAttrs(as []slog.Attr) slog.Handler {
 	return dropMessage{next: d.next.WithAttrs(as), prefix: d.prefix}
 }
 
+// WithGroup keeps dropping the message.
 func (d dropMessage) WithGroup(name string) slog.Handler {
 	return dropMessage{next: d.next.WithGroup(name), prefix: d.prefix}
 }
