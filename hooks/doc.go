@@ -17,6 +17,8 @@
 //	search     staff search and its background indexer
 //	field      mobile teams: field mode, kits, the return of dossiers
 //	backup     backups, the schedule, restore
+//	notify     SMS notices to citizens: the outbox and its worker (GSM modem
+//	           or HTTP gateway), texts, settings, the dashboard's SMS panel
 //	service    install as a Windows service or systemd unit
 //	clock      the PC clock's status, a leader's confirmation, "motcua clock"
 //	emergency  emergency receipt pads for a counter without power or PC

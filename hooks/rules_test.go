@@ -126,6 +126,14 @@ func newRulesFixture(t *testing.T) *rulesFixture {
 		t.Fatal(err)
 	}
 	f.ids["users"] = u.Id
+	outbox, _ := app.FindCollectionByNameOrId(base.ColSMSOutbox)
+	sms := core.NewRecord(outbox)
+	sms.Load(map[string]any{"kind": "received", "dossier": d.Id, "phone": "0912345678", "language": "vi", "text": "Ho so da tiep nhan", "status": "sent"})
+	if err := app.Save(sms); err != nil {
+		t.Fatal(err)
+	}
+	f.ids[base.ColSMSOutbox] = sms.Id
+	f.ids[base.ColSMSSettings] = first(base.ColSMSSettings)
 	addOfficePCRecords(t, app, f)
 	f.mux = testkit.NewMux(t, app)
 	return f
@@ -156,6 +164,8 @@ func (f *rulesFixture) createBody(col string) string {
 		base.ColFieldKits:    {"name": "Tổ 2", "range_from": 6000, "range_to": 6999, "secret": strings.Repeat("cd", 32)},
 		backup.ColBackupRuns: {"started_at": "2026-03-02 09:00:00.000Z", "ok": true, "trigger": "command"},
 		"users":              {"email": "signup@example.vn", "password": "correct horse 1", "passwordConfirm": "correct horse 1"},
+		base.ColSMSOutbox:    {"kind": "visit", "phone": "0912345678", "language": "vi", "text": "Ngay mai", "status": "pending"},
+		base.ColSMSSettings:  {"enabled": false, "send_from": "07:00", "send_until": "20:00"},
 	}
 	for c, b := range officePCCreateBodies(f) {
 		bodies[c] = b
@@ -196,6 +206,8 @@ var updateBodies = map[string]string{
 	base.ColFieldKits:       `{"range_from":1}`,
 	backup.ColBackupRuns:    `{"ok":true}`,
 	"users":                 `{"name":"x"}`,
+	base.ColSMSOutbox:       `{"status":"pending"}`,
+	base.ColSMSSettings:     `{"daily_cap":150}`,
 }
 
 // TestRulesMatrix tries every caller × collection × action against the API and
@@ -225,12 +237,16 @@ func TestRulesMatrix(t *testing.T) {
 		base.ColTickets:       {see: queueReaders},
 		base.ColFieldKits:     {see: []string{"leader"}},
 		backup.ColBackupRuns:  {},
+		"users":               {}, // PocketBase's unused default, closed by a migration
+		// The outbox is read by leaders through /api/motcua/sms/…; the
+		// settings' secrets are hidden fields (TestSettingsRecord in notify).
+		base.ColSMSOutbox:   {},
+		base.ColSMSSettings: {see: []string{"leader"}, update: []string{"leader"}},
 		// The clock marks and the emergency pads are read and written only
 		// through their routes (hooks/clock, hooks/emergency).
 		base.ColClockMarks:      {},
 		base.ColEmergencyPads:   {},
 		base.ColEmergencySheets: {},
-		"users":                 {}, // PocketBase's unused default, closed by a migration
 	}
 	// Every collection of ours is in the table: a new collection without a
 	// row here fails, so its rules are never left untested.
@@ -271,7 +287,7 @@ func TestRulesMatrix(t *testing.T) {
 				if (res.Code == http.StatusOK) != in(want.see, caller) {
 					t.Errorf("view: status %d, want visible=%v", res.Code, in(want.see, caller))
 				}
-				if col != base.ColDossierSequence && col != backup.ColBackupRuns && col != "users" && !officePCSuperuserOnly[col] && !in(want.see, caller) && res.Code == http.StatusForbidden && caller != "guest" {
+				if col != base.ColDossierSequence && col != backup.ColBackupRuns && col != "users" && col != base.ColSMSOutbox && !officePCSuperuserOnly[col] && !in(want.see, caller) && res.Code == http.StatusForbidden && caller != "guest" {
 					t.Errorf("view: a record the caller may not see must answer 404, got 403")
 				}
 				// create

@@ -44,6 +44,7 @@ type receiptData struct {
 	QR                            template.URL
 	Day, Month, Year              string
 	ApplicantName, Address, Phone string
+	SMS                           bool // the citizen asked for SMS (sms_consent.go)
 	ProcVI, ProcKM                string
 	ProcessingVI, ProcessingKM    string
 	FeeVI, FeeKM                  string
@@ -99,6 +100,7 @@ func buildReceipt(app core.App, d *domain.Dossier) (*receiptData, error) {
 		ApplicantName: d.GetString("applicant_name"),
 		Address:       d.GetString("applicant_address"),
 		Phone:         d.GetString("applicant_phone"),
+		SMS:           d.GetBool("sms_consent") && d.GetString("applicant_phone") != "",
 		ReceivedAt:    rec.Format("15 giờ 04, 02/01/2006"),
 		DueAt:         d.DueAt().In(base.Zone).Format("15 giờ 04, 02/01/2006"),
 		Sets:          max(d.GetInt("sets"), 1),

@@ -15,4 +15,6 @@ const (
 	ColCounters        = "counters"
 	ColTickets         = "tickets"
 	ColFieldKits       = "field_kits"
+	ColSMSOutbox       = "sms_outbox"
+	ColSMSSettings     = "sms_settings"
 )

@@ -40,6 +40,7 @@
       $("backup-age").textContent = b.last_ok_at ? M.t("dashboard.backup_age", { hours: Math.round(b.age_hours * 10) / 10 }) : M.t("dashboard.backup_never");
       $("backup-panel").classList.toggle("bad", !!b.warn);
     }
+    if (M.smsPanel) M.smsPanel(p.sms); // sms_panel.js
     var q = p.queue, tbl = $("queue-table");
     $("queue-panel").classList.toggle("hidden", !q);
     if (!q) return;
