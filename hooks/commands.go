@@ -5,14 +5,17 @@ import (
 	"github.com/spf13/cobra"
 
 	"motcua/hooks/backup"
+	"motcua/hooks/clock"
 	"motcua/hooks/devseed"
 	"motcua/hooks/field"
 	"motcua/hooks/internal/base"
+	"motcua/hooks/service"
 )
 
 // Commands lists motcua's admin subcommands, added to the PocketBase root command.
 func Commands(app *pocketbase.PocketBase) []*cobra.Command {
-	cmds := []*cobra.Command{devseed.SeedCommand(app), field.FieldCommand(app), backup.BackupCommand(app), backup.RestoreCommand(app)}
+	cmds := []*cobra.Command{devseed.SeedCommand(app), field.FieldCommand(app), backup.BackupCommand(app), backup.RestoreCommand(app),
+		service.Command(app), clock.Command(app)}
 	for _, c := range cmds {
 		base.RecordFailure(c)
 	}

@@ -23,6 +23,9 @@
 //	notify     SMS notices to citizens: the outbox and its worker (GSM modem
 //	           or HTTP gateway), texts, settings, the dashboard's SMS panel
 //	service    install as a Windows service or systemd unit
+//	clock      the PC clock's status, a leader's confirmation, "motcua clock"
+//	emergency  emergency receipt pads for a counter without power or PC
+//	           (printing, voiding; the key-in is an intake)
 //	devseed    demo office and the bulk history generator (trials, benchmarks)
 //
 // Shared ground, below the capabilities (internal: only motcua uses it):
@@ -35,7 +38,8 @@
 //	internal/domain   Dossier and its events, statuses, codes and issuers,
 //	                  office and its caches, tickets, the workflow table,
 //	                  search and lookup keys, dashboard panels and report
-//	                  annexes (registries), ticket languages and their figures
+//	                  annexes (registries), ticket languages and their figures,
+//	                  the clock guard, emergency sheets and their code blocks
 //	internal/web      templates, render, language choice, static files, i18n
 //	internal/testkit  test apps cloned from a migrated template, staff, HTTP
 //	                  helpers, one shared Chromium

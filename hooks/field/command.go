@@ -27,7 +27,7 @@ func FieldCommand(app *pocketbase.PocketBase) *cobra.Command {
 		Short: "Mobile teams: make a kit, set a laptop up, bring dossiers back to the centre",
 	}
 	cmd.AddCommand(fieldNewCommand(app), fieldInitCommand(app), fieldPushCommand(app), fieldExportCommand(app),
-		fieldImportCommand(app), fieldConfirmCommand(app), fieldRetireCommand(app))
+		fieldImportCommand(app), fieldConfirmCommand(app), fieldRetireCommand(app), fieldCheckCommand(app))
 	return cmd
 }
 
@@ -105,6 +105,9 @@ func fieldInitCommand(app *pocketbase.PocketBase) *cobra.Command {
 			kit, version, err := fieldbundle.OpenKit(data, code)
 			if err != nil {
 				return base.CLIError(fieldKeyedError(err))
+			}
+			if err := checkKitClock(kit.CreatedAt, time.Now()); err != nil {
+				return base.CLIError(err)
 			}
 			if err := migrated(app); err != nil {
 				return err

@@ -107,7 +107,12 @@ type intakePlan struct {
 // submitted values, body the raw ones) and fills the server fields, over
 // whatever a client sent for them. Nothing is written yet.
 func prepareIntake(app core.App, auth, r *core.Record, body map[string]any) (*intakePlan, error) {
-	now := time.Now()
+	now := base.Now(app)
+	// A PC clock set back by a flat battery (or far ahead) would date the
+	// dossier, its code and its due date wrongly: refuse before anything.
+	if err := domain.CheckClock(app, now); err != nil {
+		return nil, err
+	}
 	bad := domain.NormalizeApplicant(r, body, now)
 	proc, key := intakeProcedure(app, r.GetString("procedure"))
 	if key != "" {
@@ -139,6 +144,7 @@ func prepareIntake(app core.App, auth, r *core.Record, body map[string]any) (*in
 	for _, f := range []string{"assignee", "paused_at", "finished_at", "returned_at"} {
 		r.Set(f, "")
 	}
+	r.Set("entered_late", false) // only a key-in of an emergency receipt sets it (emergency.go)
 	iss.Apply(r, auth)
 	if r.GetString("channel") == "" {
 		r.Set("channel", domain.ChannelInPerson)

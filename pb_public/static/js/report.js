@@ -63,6 +63,10 @@
     $("office-line").textContent = rep.office.NameVI || "";
     both($("title"), "report.title");
     $("range").textContent = day(rep.from) + " – " + day(rep.to);
+    // Dossiers keyed in late from emergency receipts ("nhập bù"), counted above.
+    var n = rep.total.new_entered_late || 0;
+    $("late-note").classList.toggle("hidden", !n);
+    if (n) both($("late-note"), "report.entered_late", { n: n });
     drawClose();
   }
 
