@@ -82,7 +82,7 @@ func newRenderFixture(t *testing.T) *renderFixture {
 	office.Set("name_km", "មជ្ឈមណ្ឌលបម្រើសេវារដ្ឋបាលសាធារណៈឃុំមីហឿង")
 	office.Set("address", "Trụ sở Ủy ban nhân dân xã Mỹ Hương, thành phố Cần Thơ")
 	office.Set("phone", "0292 000 0000")
-	if err := app.Save(office); err != nil {
+	if err := app.Save(office.Record); err != nil {
 		t.Fatal(err)
 	}
 	f := &renderFixture{app: app, auth: map[string]string{}, tok: map[string]string{}, ids: map[string]string{}}

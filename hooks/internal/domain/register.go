@@ -10,11 +10,12 @@ import (
 // office's validation and the caches dropped when office, holidays, kits or
 // procedures change, the procedures' search key, closed_at on dossiers that
 // reach a final status, and the lookup key hidden from callers who may not
-// read it.
+// read it; office answers say whether the public URL reaches phones.
 func Register(app core.App) {
 	bindOfficeHooks(app)
 	bindProcedureHooks(app)
 	bindLifecycleHooks(app)
 	bindIntakeCacheHooks(app)
 	app.OnRecordEnrich(base.ColDossiers).BindFunc(hideLookupKey)
+	app.OnRecordEnrich(base.ColOffice).BindFunc(enrichOffice)
 }

@@ -23,6 +23,8 @@ var templateFS embed.FS
 var Templates = template.Must(template.New("").Funcs(template.FuncMap{
 	"t":   func(lang, key string, args ...any) string { return i18n.T(lang, key, args...) },
 	"inc": func(i int) int { return i + 1 },
+	// optional is the "(nếu có)" after an optional paper's name, unless the name says it.
+	"optional": OptionalLabel,
 	"bi": func(lang, key string) map[string]string {
 		return map[string]string{"Lang": lang, "Key": key}
 	},
