@@ -122,6 +122,9 @@ func ReportXLSX(rep *Report) (*bytes.Buffer, error) {
 	if err := f.SetSheetName("Sheet1", xlsxSheet); err != nil {
 		return nil, fmt.Errorf("xlsx sheet: %w", err)
 	}
+	if err := f.SetDefaultFont(xlsxFont); err != nil {
+		return nil, fmt.Errorf("xlsx font: %w", err)
+	}
 	cols := len(reportColumns) + 2
 	cell := func(col, row int) string { c, _ := excelize.CoordinatesToCellName(col, row); return c }
 	set := func(c string, v any) { _ = f.SetCellValue(xlsxSheet, c, v) }
@@ -132,14 +135,14 @@ func ReportXLSX(rep *Report) (*bytes.Buffer, error) {
 		return f.MergeCell(xlsxSheet, a, b)
 	}
 
-	border := []excelize.Border{{Type: "left", Style: 1}, {Type: "right", Style: 1}, {Type: "top", Style: 1}, {Type: "bottom", Style: 1}}
-	head, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 9}, Border: border,
+	border := []excelize.Border{{Type: "left", Style: 1, Color: "000000"}, {Type: "right", Style: 1, Color: "000000"}, {Type: "top", Style: 1, Color: "000000"}, {Type: "bottom", Style: 1, Color: "000000"}}
+	head, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: xlsxFont, Bold: true, Size: 9}, Border: border,
 		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}})
 	wrap := &excelize.Alignment{Vertical: "center", WrapText: true}
-	body, _ := f.NewStyle(&excelize.Style{Border: border, Font: &excelize.Font{Size: 10}, Alignment: wrap})
-	bold, _ := f.NewStyle(&excelize.Style{Border: border, Font: &excelize.Font{Bold: true, Size: 10}, Alignment: wrap})
-	pctStyle, _ := f.NewStyle(&excelize.Style{Border: border, Font: &excelize.Font{Size: 10}, CustomNumFmt: strPtr(`0.0"%"`), Alignment: wrap})
-	pctBold, _ := f.NewStyle(&excelize.Style{Border: border, Font: &excelize.Font{Bold: true, Size: 10}, CustomNumFmt: strPtr(`0.0"%"`), Alignment: wrap})
+	body, _ := f.NewStyle(&excelize.Style{Border: border, Font: &excelize.Font{Family: xlsxFont, Size: 10}, Alignment: wrap})
+	bold, _ := f.NewStyle(&excelize.Style{Border: border, Font: &excelize.Font{Family: xlsxFont, Bold: true, Size: 10}, Alignment: wrap})
+	pctStyle, _ := f.NewStyle(&excelize.Style{Border: border, Font: &excelize.Font{Family: xlsxFont, Size: 10}, CustomNumFmt: strPtr(`0.0"%"`), Alignment: wrap})
+	pctBold, _ := f.NewStyle(&excelize.Style{Border: border, Font: &excelize.Font{Family: xlsxFont, Bold: true, Size: 10}, CustomNumFmt: strPtr(`0.0"%"`), Alignment: wrap})
 
 	if err := xlsxHeading(f, rep, cols); err != nil {
 		return nil, err

@@ -3,8 +3,9 @@ package reports
 import (
 	"fmt"
 	"strings"
+	"math"
 	"time"
-	"unicode/utf8"
+	"unicode"
 
 	"github.com/xuri/excelize/v2"
 
@@ -24,8 +25,13 @@ import (
 // or a rate each, so the whole form fits one A4 landscape page wide.
 const (
 	xlsxNameWidth   = 40
-	xlsxNumberWidth = 7
+	xlsxNumberWidth = 8
 )
+
+// xlsxFont is the type of Vietnamese official papers (Decree 30/2020 on
+// administrative documents); Excel on Windows draws the Khmer with its own
+// Khmer font beside it.
+const xlsxFont = "Times New Roman"
 
 // nameHeight is the row height (points) a name needs in a wrapped column of
 // width characters: spreadsheets keep an explicit height, and Excel does not
@@ -34,9 +40,30 @@ const (
 func nameHeight(name string, width int) float64 {
 	lines := 0
 	for _, l := range strings.Split(name, "\n") {
-		lines += max(1, (utf8.RuneCountInString(l)+width-1)/width)
+		lines += max(1, int(math.Ceil(textWidth(l)/float64(width))))
 	}
 	return float64(13*lines + 3)
+}
+
+// textWidth is how many characters of the default font s takes, roughly: a
+// Khmer letter is about a third wider than a Latin one, and its vowel signs
+// and subscript consonants (after the coeng, U+17D2) take no room of their own.
+func textWidth(s string) float64 {
+	w, sub := 0.0, false
+	for _, r := range s {
+		switch {
+		case sub:
+			sub = false
+		case r == '\u17d2':
+			sub = true
+		case unicode.In(r, unicode.Mn, unicode.Mc):
+		case r >= 0x1780 && r <= 0x17ff:
+			w += 1.3
+		default:
+			w++
+		}
+	}
+	return w
 }
 
 // generatedAt is the day the report was made, for its place and date line.
@@ -60,13 +87,13 @@ func dmy(iso string) string {
 func xlsxHeading(f *excelize.File, rep *Report, cols int) error {
 	cell := func(col, row int) string { c, _ := excelize.CoordinatesToCellName(col, row); return c }
 	merge := func(a, b string) error { return f.MergeCell(xlsxSheet, a, b) }
-	office, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 10},
+	office, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: xlsxFont, Bold: true, Size: 10},
 		Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "top", WrapText: true}})
-	formNo, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Italic: true, Size: 10},
+	formNo, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: xlsxFont, Italic: true, Size: 10},
 		Alignment: &excelize.Alignment{Horizontal: "right", Vertical: "top", WrapText: true}})
-	title, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14},
+	title, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: xlsxFont, Bold: true, Size: 14},
 		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}})
-	period, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Size: 10},
+	period, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: xlsxFont, Size: 10},
 		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}})
 
 	name := rep.Office.NameVI
@@ -110,10 +137,10 @@ func xlsxHeading(f *excelize.File, rep *Report, cols int) error {
 func xlsxClosing(f *excelize.File, rep *Report, row, cols int, today time.Time) (int, error) {
 	cell := func(col, row int) string { c, _ := excelize.CoordinatesToCellName(col, row); return c }
 	merge := func(a, b string) error { return f.MergeCell(xlsxSheet, a, b) }
-	note, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Italic: true, Size: 9},
+	note, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: xlsxFont, Italic: true, Size: 9},
 		Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "top", WrapText: true}})
 	center := func(bold, italic bool) int {
-		s, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: bold, Italic: italic, Size: 10},
+		s, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: xlsxFont, Bold: bold, Italic: italic, Size: 10},
 			Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "top", WrapText: true}})
 		return s
 	}
