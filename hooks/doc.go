@@ -12,11 +12,14 @@
 //	           work lists, tracking ledger (form 07)
 //	public     what citizens reach: status page /tra-cuu, catalogue /thu-tuc,
 //	           ratings
-//	queue      kiosk, counters, lobby TV, queue figures
+//	queue      kiosk, counters, lobby TV, queue figures; languages at the
+//	           queue (routing, waits by language) and the TV's voice clips
 //	reports    periodic report (JSON, xlsx, csv) and the leaders' dashboard
 //	search     staff search and its background indexer
 //	field      mobile teams: field mode, kits, the return of dossiers
 //	backup     backups, the schedule, restore
+//	notify     SMS notices to citizens: the outbox and its worker (GSM modem
+//	           or HTTP gateway), texts, settings, the dashboard's SMS panel
 //	service    install as a Windows service or systemd unit
 //	devseed    demo office and the bulk history generator (trials, benchmarks)
 //
@@ -29,14 +32,15 @@
 //	                  commit, prepared inserts, sortable ids
 //	internal/domain   Dossier and its events, statuses, codes and issuers,
 //	                  office and its caches, tickets, the workflow table,
-//	                  search and lookup keys, dashboard panels (a registry)
+//	                  search and lookup keys, dashboard panels and report
+//	                  annexes (registries), ticket languages and their figures
 //	internal/web      templates, render, language choice, static files, i18n
 //	internal/testkit  test apps cloned from a migrated template, staff, HTTP
 //	                  helpers, one shared Chromium
 //
 // Pure leaves, no database (read, tested and fuzzed alone): calendar, idcard,
 // textnorm, i18n, catalog, fieldbundle, backupfmt, backupkey, digitcode,
-// drives, sms/pdu, sms/modem, sms/gateway, sms/transport.
+// drives, sms/pdu, sms/modem, sms/gateway, sms/transport, wavclip.
 //
 // A new feature goes in the capability it belongs to; something two
 // capabilities need moves down into internal/domain (or internal/base when

@@ -15,7 +15,9 @@ import (
 //   - OnRecordCreate: closed_at (a new dossier is received, never closed; the
 //     fast path sets received and nothing else), the procedures' search key
 //     (procedures only);
-//   - OnRecordValidate: the office's validation (office only);
+//   - OnRecordValidate: the office's validation (office only), the SMS
+//     settings' checks (sms_settings only), the voice clips' content check
+//     (voice_clips only);
 //   - OnRecordCreateRequest: onIntake (the fast path is its twin: both call
 //     prepareIntake).
 var fastPathHandlers = map[string]int{
@@ -24,7 +26,7 @@ var fastPathHandlers = map[string]int{
 	"OnModelValidate":       2,
 	"OnRecordCreate":        3,
 	"OnRecordCreateExecute": 2,
-	"OnRecordValidate":      7,
+	"OnRecordValidate":      9,
 	"OnRecordCreateRequest": 1,
 }
 

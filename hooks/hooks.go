@@ -16,6 +16,7 @@ import (
 	"motcua/hooks/internal/domain"
 	"motcua/hooks/internal/sqlitex"
 	"motcua/hooks/internal/web"
+	"motcua/hooks/notify"
 	"motcua/hooks/public"
 	"motcua/hooks/queue"
 	"motcua/hooks/reports"
@@ -54,6 +55,7 @@ func RegisterWith(app core.App, opts Options) {
 	search.Register(app)
 	field.Register(app)
 	backup.Register(app)
+	notify.Register(app)
 
 	if !opts.Quiet {
 		base.BindServe(app, "motcua.banner", base.ServeStep{Name: "banner", Bind: func(se *core.ServeEvent) error {

@@ -989,12 +989,14 @@ func walkPapers(t *testing.T, w *walker) {
 	})
 	t.Run("report", func(t *testing.T) {
 		w.as(t, base.RoleLeader)
-		w.open(t, "/report.html", `document.querySelectorAll("#report tr.total td").length > 0`)
-		checkPaper(t, "report", w.printPDF(t, "report"), 1, paperA4L)
+		// The report, then the queue annex (waits by language, issue 17) on a page of its own.
+		w.open(t, "/report.html", `document.querySelectorAll("#report tr.total td").length > 0 && document.querySelector("#queue-annex table")`)
+		checkPaper(t, "report", w.printPDF(t, "report"), 2, paperA4L)
 		text := w.printedText(t)
 		checkBilingual(t, "report", text, i18n.T("vi", "report.show"))
 		for _, want := range []string{i18n.T("vi", "print.prepared_by"), i18n.T("km", "print.prepared_by"),
-			i18n.T("vi", "print.head_of_unit"), i18n.T("km", "print.head_of_unit"), "ngày"} {
+			i18n.T("vi", "print.head_of_unit"), i18n.T("km", "print.head_of_unit"), "ngày",
+			i18n.T("vi", "qlang.annex_title"), i18n.T("km", "qlang.annex_title")} {
 			if !strings.Contains(text, want) {
 				t.Errorf("report print lacks %q", want)
 			}

@@ -10,11 +10,13 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
+	"github.com/pocketbase/pocketbase/tools/filesystem"
 
 	"motcua/hooks/backup"
 	"motcua/hooks/internal/base"
 	"motcua/hooks/internal/domain"
 	"motcua/hooks/internal/testkit"
+	"motcua/hooks/wavclip"
 )
 
 // rulesFixture is one app with an account per role and one record in every
@@ -57,6 +59,15 @@ func newRulesFixture(t *testing.T) *rulesFixture {
 		t.Fatal(err)
 	}
 	f.ids[base.ColTickets] = tk.Id
+	clips, _ := app.FindCollectionByNameOrId(base.ColVoiceClips)
+	clip := core.NewRecord(clips)
+	wav, _ := filesystem.NewFileFromBytes(wavclip.Encode(wavclip.Tone(440, 0.4, 500*time.Millisecond, 16000), 16000), "km.invite.wav")
+	clip.Load(map[string]any{"key": "km.invite", "language": "km"})
+	clip.Set("audio", wav)
+	if err := app.Save(clip); err != nil {
+		t.Fatal(err)
+	}
+	f.ids[base.ColVoiceClips] = clip.Id
 	// The staff fixture is a colleague, not one of the callers: self-updates are
 	// tested on their own.
 	f.ids[base.ColStaff] = testkit.MakeStaff(t, app, base.RoleReception, "rules.colleague").Record.Id
@@ -126,6 +137,14 @@ func newRulesFixture(t *testing.T) *rulesFixture {
 		t.Fatal(err)
 	}
 	f.ids["users"] = u.Id
+	outbox, _ := app.FindCollectionByNameOrId(base.ColSMSOutbox)
+	sms := core.NewRecord(outbox)
+	sms.Load(map[string]any{"kind": "received", "dossier": d.Id, "phone": "0912345678", "language": "vi", "text": "Ho so da tiep nhan", "status": "sent"})
+	if err := app.Save(sms); err != nil {
+		t.Fatal(err)
+	}
+	f.ids[base.ColSMSOutbox] = sms.Id
+	f.ids[base.ColSMSSettings] = first(base.ColSMSSettings)
 	f.mux = testkit.NewMux(t, app)
 	return f
 }
@@ -152,9 +171,12 @@ func (f *rulesFixture) createBody(col string) string {
 		base.ColCounters:      {"number": 9, "groups": []string{f.ids[base.ColServiceGroups]}, "active": true},
 		base.ColTickets: {"group": f.ids[base.ColServiceGroups], "letter": "A", "number": 99, "code": "A099",
 			"status": "waiting", "day": "2026-03-02", "issued_at": "2026-03-02 09:00:00.000Z"},
+		base.ColVoiceClips:   {"key": "km.digit_5", "language": "km"},
 		base.ColFieldKits:    {"name": "Tổ 2", "range_from": 6000, "range_to": 6999, "secret": strings.Repeat("cd", 32)},
 		backup.ColBackupRuns: {"started_at": "2026-03-02 09:00:00.000Z", "ok": true, "trigger": "command"},
 		"users":              {"email": "signup@example.vn", "password": "correct horse 1", "passwordConfirm": "correct horse 1"},
+		base.ColSMSOutbox:    {"kind": "visit", "phone": "0912345678", "language": "vi", "text": "Ngay mai", "status": "pending"},
+		base.ColSMSSettings:  {"enabled": false, "send_from": "07:00", "send_until": "20:00"},
 	}
 	b, _ := json.Marshal(bodies[col])
 	return string(b)
@@ -189,9 +211,12 @@ var updateBodies = map[string]string{
 	base.ColServiceGroups:   `{"name_vi":"Đổi tên"}`,
 	base.ColCounters:        `{"name":"Đổi tên"}`,
 	base.ColTickets:         `{"status":"done"}`,
+	base.ColVoiceClips:      `{"duration_ms":1}`,
 	base.ColFieldKits:       `{"range_from":1}`,
 	backup.ColBackupRuns:    `{"ok":true}`,
 	"users":                 `{"name":"x"}`,
+	base.ColSMSOutbox:       `{"status":"pending"}`,
+	base.ColSMSSettings:     `{"daily_cap":150}`,
 }
 
 // TestRulesMatrix tries every caller × collection × action against the API and
@@ -219,9 +244,15 @@ func TestRulesMatrix(t *testing.T) {
 		base.ColServiceGroups: {see: queueReaders},
 		base.ColCounters:      {see: queueReaders},
 		base.ColTickets:       {see: queueReaders},
-		base.ColFieldKits:     {see: []string{"leader"}},
-		backup.ColBackupRuns:  {},
-		"users":               {}, // PocketBase's unused default, closed by a migration
+		// Clips are recorded only through /api/motcua/queue/voice/clips (checked by content).
+		base.ColVoiceClips:   {see: queueReaders},
+		base.ColFieldKits:    {see: []string{"leader"}},
+		backup.ColBackupRuns: {},
+		"users":              {}, // PocketBase's unused default, closed by a migration
+		// The outbox is read by leaders through /api/motcua/sms/…; the
+		// settings' secrets are hidden fields (TestSettingsRecord in notify).
+		base.ColSMSOutbox:   {},
+		base.ColSMSSettings: {see: []string{"leader"}, update: []string{"leader"}},
 	}
 	// Every collection of ours is in the table: a new collection without a
 	// row here fails, so its rules are never left untested.
@@ -262,7 +293,7 @@ func TestRulesMatrix(t *testing.T) {
 				if (res.Code == http.StatusOK) != in(want.see, caller) {
 					t.Errorf("view: status %d, want visible=%v", res.Code, in(want.see, caller))
 				}
-				if col != base.ColDossierSequence && col != backup.ColBackupRuns && col != "users" && !in(want.see, caller) && res.Code == http.StatusForbidden && caller != "guest" {
+				if col != base.ColDossierSequence && col != backup.ColBackupRuns && col != "users" && col != base.ColSMSOutbox && !in(want.see, caller) && res.Code == http.StatusForbidden && caller != "guest" {
 					t.Errorf("view: a record the caller may not see must answer 404, got 403")
 				}
 				// create
@@ -302,7 +333,7 @@ func TestRulesMatrix(t *testing.T) {
 }
 
 // TestStaffSelfUpdate: a staff member may change their own language and name but
-// never their role, counter or disabled flag.
+// never their role, counter, disabled flag or the languages they serve citizens in.
 func TestStaffSelfUpdate(t *testing.T) {
 	t.Parallel()
 	app := newTestApp(t)
@@ -312,7 +343,7 @@ func TestStaffSelfUpdate(t *testing.T) {
 	if res := testkit.Do(mux, http.MethodPatch, url, s.Token, `{"language":"km"}`); res.Code != http.StatusOK {
 		t.Fatalf("own language: %d %s", res.Code, res.Body.String())
 	}
-	for _, body := range []string{`{"role":"leader"}`, `{"counter":"9"}`, `{"disabled":true}`, `{"username":"boss"}`} {
+	for _, body := range []string{`{"role":"leader"}`, `{"counter":"9"}`, `{"disabled":true}`, `{"username":"boss"}`, `{"serves_languages":["km"]}`} {
 		if res := testkit.Do(mux, http.MethodPatch, url, s.Token, body); res.Code == http.StatusOK {
 			t.Errorf("%s: allowed, want refused", body)
 		}

@@ -63,8 +63,12 @@ func randID(r *rand.Rand, n int) string {
 	return string(b)
 }
 
-// bulkStaff are the accounts generated history is attributed to.
-type bulkStaff struct{ reception, processor, field []string }
+// bulkStaff are the accounts generated history is attributed to, with the
+// languages each receptionist serves in (staff.serves_languages).
+type bulkStaff struct {
+	reception, processor, field []string
+	langs                       map[string][]string
+}
 
 // ensureBulkStaff uses the staff of each role that exist and makes one
 // "gen.<role>" account (random password, not printed) for a role that has none.
@@ -102,6 +106,9 @@ func ensureBulkStaff(app core.App) (bulkStaff, error) {
 		}
 		switch role {
 		case base.RoleReception:
+			if ids, s.langs, err = ensureReceptionLanguages(app, col); err != nil {
+				return s, err
+			}
 			s.reception = ids
 		case base.RoleProcessor:
 			s.processor = ids
@@ -333,6 +340,9 @@ type bulkGen struct {
 	batchStart                          int64 // the dossiers rowid before this batch
 	insDossier, insEv, insRt, insTicket *sql.Stmt
 	events, ratings, tickets            int
+
+	dayIndex int   // the day being generated, for who staffs which counter
+	speakers []int // reused by pickCounter
 
 	// reused from day to day
 	dayDossiers []dayDossier

@@ -218,6 +218,7 @@ type dayTicket struct {
 	cIssued, cCalled, cServed, cFinished int64
 	counter, cCounter                    int
 	id, copyID                           string
+	lang                                 string // vi or km
 }
 
 func (t *dayTicket) transferred() bool { return t.from != t.group }
@@ -257,10 +258,11 @@ func (g *bulkGen) newTicket(kind, group, dossier int) dayTicket {
 			w -= p.weight
 		}
 	}
+	t.lang = g.drawLanguage()
 	if t.priority {
 		t.wait = g.expSeconds(100, 20, 900)
 	} else {
-		t.wait = g.expSeconds(420, 30, 2700)
+		t.wait = g.expSeconds(420*languageWaitFactor(t.lang), 30, 2700)
 	}
 	switch kind {
 	case ticketForDossier: // walk up, check the papers and save, print the receipt
@@ -384,9 +386,7 @@ func (g *bulkGen) planTickets(day string, ts []dayTicket, order []int) {
 
 // timesAfterCall fills the served, finished and transfer times from the call.
 func (g *bulkGen) timesAfterCall(t *dayTicket) {
-	q := g.queue
-	r := g.r
-	t.counter = q.groups[t.from].counters[r.IntN(len(q.groups[t.from].counters))]
+	t.counter = g.pickCounter(t.from, t.lang, t.wait)
 	at := t.called
 	if t.transferred() {
 		if t.servedBefore > 0 {
@@ -395,7 +395,7 @@ func (g *bulkGen) timesAfterCall(t *dayTicket) {
 		t.finished = at + int64(t.toTransfer)
 		t.cIssued = t.finished
 		t.cCalled = t.cIssued + int64(t.copyWait)
-		t.cCounter = q.groups[t.group].counters[r.IntN(len(q.groups[t.group].counters))]
+		t.cCounter = g.pickCounter(t.group, t.lang, t.copyWait)
 		at = t.cCalled
 	}
 	var served, finished int64
@@ -450,7 +450,8 @@ func (g *bulkGen) insertTicket(day string, t *dayTicket, staffOf func(counter in
 		g.tickets++
 		_, err := g.insTicket.Exec(id, group, from.letter, t.number, code, t.priority, t.reason, status, day,
 			unixTime(issued), unixTime(called), unixTime(served), unixTime(finished), q.counters[counter].id, staffOf(counter),
-			recalls, int(called-issued), service, transferredFrom, unixTime(issued), unixTime(finished))
+			recalls, int(called-issued), service, transferredFrom, unixTime(issued), unixTime(finished),
+			t.lang, g.calledLanguages(staffOf(counter)))
 		if err != nil {
 			return fmt.Errorf("insert ticket %s %s: %w", day, code, err)
 		}
@@ -495,7 +496,7 @@ func (g *bulkGen) insertTicket(day string, t *dayTicket, staffOf func(counter in
 func prepareTicketInsert(tx *sql.Tx) (*sql.Stmt, error) {
 	return tx.Prepare(`INSERT INTO tickets (id, [group], letter, number, code, priority, priority_reason, status, day,
 		issued_at, called_at, served_at, finished_at, counter, called_by, recalls, wait_seconds, service_seconds,
-		transferred_from, created, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
+		transferred_from, created, updated, language, called_languages) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
 }
 
 // ticketsFor sets the day's dossiers' tickets and writes the day's tickets:
@@ -533,11 +534,11 @@ func (g *bulkGen) ticketsFor(ds []dayDossier, ws []window, total int64, dayIndex
 		g.place(&ts[i], ws, total)
 		g.order = append(g.order, i)
 	}
+	// Each counter is staffed by one receptionist for the day, who calls in
+	// the languages they serve.
+	g.dayIndex = dayIndex
+	staffOf := g.counterStaff
 	g.planTickets(day, ts, g.order)
-	// Each counter is staffed by one receptionist for the day.
-	staffOf := func(counter int) string {
-		return g.staff.reception[(counter+dayIndex)%len(g.staff.reception)]
-	}
 	for i := range ts {
 		t := &ts[i]
 		t.id = g.nextID()

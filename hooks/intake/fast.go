@@ -50,6 +50,7 @@ var intakeJSONFields = map[string]bool{
 	"applicant_birth_date": true, "applicant_gender": true, "applicant_address": true,
 	"applicant_phone": true, "notes": true, "sets": true, "procedure": true,
 	"papers": true, "ticket": true, "channel": true,
+	"sms_consent": true, "sms_language": true, // sms_consent.go
 }
 
 // fastIntake answers a JSON intake and reports whether it did; when it did

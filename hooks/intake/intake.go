@@ -243,6 +243,7 @@ func normalizeApplicant(r *core.Record, body map[string]any, now time.Time) map[
 	} else {
 		r.Set("applicant_birth_date", "")
 	}
+	normalizeSMS(r, body, bad) // sms_consent.go
 	switch c := rawString(body, "channel"); c {
 	case "", "in_person", "online", "postal":
 		r.Set("channel", c)

@@ -43,6 +43,7 @@ type receiptData struct {
 	Code, LookupKey, StatusURL    string
 	QR                            template.URL
 	ApplicantName, Address, Phone string
+	SMS                           bool // the citizen asked for SMS (sms_consent.go)
 	ProcVI, ProcKM                string
 	ProcessingVI, ProcessingKM    string
 	FeeVI, FeeKM                  string
@@ -100,6 +101,7 @@ func buildReceipt(app core.App, d *domain.Dossier) (*receiptData, error) {
 		ApplicantName: d.GetString("applicant_name"),
 		Address:       d.GetString("applicant_address"),
 		Phone:         d.GetString("applicant_phone"),
+		SMS:           d.GetBool("sms_consent") && d.GetString("applicant_phone") != "",
 		ReceivedAt:    domain.TimeText(rec),
 		DueAt:         domain.TimeText(d.DueAt()),
 		Paper:         defaultPaper(app, office, d),

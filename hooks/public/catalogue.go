@@ -2,7 +2,6 @@ package public
 
 import (
 	"fmt"
-	"net/http"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -60,7 +59,7 @@ func handleCatalogue(e *core.RequestEvent) error {
 		_ = r.UnmarshalJSONField("papers", &item.Papers)
 		p.Procedures = append(p.Procedures, item)
 	}
-	return web.Render(e, http.StatusOK, "catalogue.html", p)
+	return web.RenderRevalidated(e, "catalogue.html", p)
 }
 
 func containsAll(s string, terms []string) bool {

@@ -23,6 +23,8 @@ type boardGroup struct {
 	NameVI  string `json:"name_vi"`
 	NameKM  string `json:"name_km"`
 	Waiting int    `json:"waiting"`
+	// WaitingByLanguage splits Waiting by ticket language ("" for none).
+	WaitingByLanguage map[string]int `json:"waiting_by_language"`
 }
 
 // boardCounter is a counter with the ticket it has called or is serving.
@@ -71,25 +73,34 @@ func loadQueueBoard(app core.App, now time.Time) (*queueBoard, error) {
 	}
 
 	waiting := map[string]int{}
+	byLang := map[string]map[string]int{}
 	var rows []struct {
 		Group string `db:"grp"`
+		Lang  string `db:"language"`
 		N     int    `db:"n"`
 	}
-	err = app.DB().NewQuery("SELECT [[group]] AS grp, COUNT(*) AS n FROM tickets WHERE status = 'waiting' AND day = {:day} GROUP BY [[group]]").
+	err = app.DB().NewQuery("SELECT [[group]] AS grp, language, COUNT(*) AS n FROM tickets WHERE status = 'waiting' AND day = {:day} GROUP BY [[group]], language").
 		Bind(dbx.Params{"day": b.Day}).All(&rows)
 	if err != nil {
 		return nil, fmt.Errorf("count waiting: %w", err)
 	}
 	for _, r := range rows {
-		waiting[r.Group] = r.N
+		waiting[r.Group] += r.N
+		if byLang[r.Group] == nil {
+			byLang[r.Group] = map[string]int{}
+		}
+		byLang[r.Group][r.Lang] = r.N
 	}
 	groups, err := app.FindRecordsByFilter(base.ColServiceGroups, "active = true", "letter", 0, 0)
 	if err != nil {
 		return nil, fmt.Errorf("list groups: %w", err)
 	}
 	for _, g := range groups {
+		if byLang[g.Id] == nil {
+			byLang[g.Id] = map[string]int{}
+		}
 		b.Groups = append(b.Groups, boardGroup{ID: g.Id, Letter: g.GetString("letter"),
-			NameVI: g.GetString("name_vi"), NameKM: g.GetString("name_km"), Waiting: waiting[g.Id]})
+			NameVI: g.GetString("name_vi"), NameKM: g.GetString("name_km"), Waiting: waiting[g.Id], WaitingByLanguage: byLang[g.Id]})
 	}
 
 	counters, err := app.FindRecordsByFilter(base.ColCounters, "active = true", "number", 0, 0)

@@ -193,12 +193,15 @@ func TestBrowserDisplayFollowsCounter(t *testing.T) {
 	if second > time.Second {
 		t.Errorf("A002 reached the display after %v, want within 1 s", second)
 	}
-	// A recall is announced again (the call text shows).
+	// A recall is announced again (the call text shows), in its turn: the
+	// calls before it are said first, never over each other.
 	var announce string
+	var recalled int
 	err = chromedp.Run(counterTab, chromedp.Click("#recall", chromedp.ByQuery))
 	if err == nil {
 		err = chromedp.Run(display,
-			chromedp.Poll(`!document.getElementById("announce").classList.contains("hidden")`, nil, every),
+			chromedp.Poll(`motcuaVoice.log.filter(e => e.call === "A002" && e.kind === "start").length === 2`, nil, every),
+			chromedp.Evaluate(`motcuaVoice.log.filter(e => e.call === "A002" && e.kind === "start").length`, &recalled),
 			chromedp.Text("#announce", &announce, chromedp.ByQuery))
 	}
 	if err != nil {
@@ -223,11 +226,15 @@ func TestBrowserKioskIssuesAndPrints(t *testing.T) {
 	url := testkit.StartServer(t, app)
 	ctx := testkit.NewBrowser(t)
 
-	var groups []string
+	var groups, langButtons []string
 	var heading string
 	err := chromedp.Run(ctx,
 		chromedp.Navigate(url+"/kiosk"),
 		deviceSignIn("kiosk.lobby"),
+		// The language comes first: both buttons name both languages in both scripts.
+		chromedp.WaitVisible(`[data-lang="km"]`, chromedp.ByQuery),
+		chromedp.Evaluate(`Array.from(document.querySelectorAll("[data-lang]")).map(b => b.textContent)`, &langButtons),
+		chromedp.Click(`[data-lang="km"]`, chromedp.ByQuery),
 		chromedp.WaitVisible("#groups .kiosk-group", chromedp.ByQuery),
 		chromedp.Text("h1", &heading, chromedp.ByQuery),
 		chromedp.Evaluate(`Array.from(document.querySelectorAll("#groups .kiosk-group")).map(b => b.textContent)`, &groups),
@@ -236,6 +243,10 @@ func TestBrowserKioskIssuesAndPrints(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(langButtons) != 2 || !strings.Contains(langButtons[0], "Tiếng Việt") || !strings.Contains(langButtons[0], "ភាសាវៀតណាម") ||
+		!strings.Contains(langButtons[1], "ភាសាខ្មែរ") || !strings.Contains(langButtons[1], "Tiếng Khmer") {
+		t.Errorf("language buttons %q", langButtons)
+	}
 	if !strings.Contains(heading, "Lấy số thứ tự") || !strings.Contains(heading, i18n.T("km", "kiosk.title")) {
 		t.Errorf("kiosk heading %q not in both languages", heading)
 	}
@@ -243,7 +254,8 @@ func TestBrowserKioskIssuesAndPrints(t *testing.T) {
 		t.Errorf("group buttons %q", groups)
 	}
 
-	var code, ahead, prio string
+	var code, ahead, prio, slipLang string
+	var askedAgain bool
 	var printed int
 	err = chromedp.Run(ctx,
 		chromedp.Click("#priority-button", chromedp.ByQuery),
@@ -254,6 +266,8 @@ func TestBrowserKioskIssuesAndPrints(t *testing.T) {
 		chromedp.Text("#result-ahead", &ahead, chromedp.ByQuery),
 		chromedp.Evaluate(`window.__printed || 0`, &printed),
 		chromedp.TextContent("#t-prio", &prio, chromedp.ByQuery),
+		chromedp.TextContent("#t-lang", &slipLang, chromedp.ByQuery),
+		chromedp.Evaluate(`document.getElementById("issue").classList.contains("choosing-language")`, &askedAgain),
 	)
 	if err != nil {
 		t.Fatal(err)
@@ -268,7 +282,10 @@ func TestBrowserKioskIssuesAndPrints(t *testing.T) {
 		t.Errorf("priority line on the slip %q", prio)
 	}
 	tk, err := app.FindFirstRecordByFilter(base.ColTickets, "code = 'A001'")
-	if err != nil || !tk.GetBool("priority") || tk.GetString("priority_reason") != "elderly" {
+	if !strings.Contains(slipLang, "Tiếng Khmer") || !strings.Contains(slipLang, "ភាសាខ្មែរ") || !askedAgain {
+		t.Errorf("slip language %q; the next citizen is asked the language again: %v", slipLang, askedAgain)
+	}
+	if err != nil || !tk.GetBool("priority") || tk.GetString("priority_reason") != "elderly" || tk.GetString("language") != "km" {
 		t.Errorf("saved ticket: %v priority=%v reason=%q", err, tk != nil && tk.GetBool("priority"), tk.GetString("priority_reason"))
 	}
 

@@ -63,20 +63,21 @@ func handleCallNext(e *core.RequestEvent) error {
 			return base.KeyedError(http.StatusNotFound, "queue.none_waiting")
 		}
 		at, _ := types.ParseDateTime(now)
+		route := newRouting(tx, e.Auth, now)
 		for range callNextAttempts {
 			// Pick and mark in one statement; the status condition makes a
 			// ticket another counter already took match no row.
 			var id string
 			err := tx.DB().NewQuery("UPDATE tickets SET status = 'called', counter = {:counter}, called_at = {:at}" +
 				" WHERE status = 'waiting' AND id = (SELECT id FROM tickets WHERE status = 'waiting' AND day = {:day}" +
-				" AND [[group]] IN (SELECT value FROM json_each({:groups}))" +
+				" AND [[group]] IN (SELECT value FROM json_each({:groups}))" + eligibleSQL +
 				" ORDER BY priority DESC, issued_at ASC, number ASC LIMIT 1) RETURNING id").
-				Bind(dbx.Params{"counter": counter.Id, "at": at.String(), "day": domain.QueueDay(now), "groups": jsonList(groups)}).Row(&id)
+				Bind(route.bind(dbx.Params{"counter": counter.Id, "at": at.String(), "day": domain.QueueDay(now), "groups": jsonList(groups)})).Row(&id)
 			if errors.Is(err, sql.ErrNoRows) {
-				if n, _ := countWaiting(tx, domain.QueueDay(now), groups); n > 0 {
+				if n, _ := countWaiting(tx, domain.QueueDay(now), groups, route); n > 0 {
 					continue // taken by another counter between pick and mark: pick again
 				}
-				return base.KeyedError(http.StatusNotFound, "queue.none_waiting")
+				return route.noneWaiting(tx, domain.QueueDay(now), groups, now)
 			}
 			if err != nil {
 				return fmt.Errorf("call next: %w", err)
@@ -89,6 +90,7 @@ func handleCallNext(e *core.RequestEvent) error {
 			// Every value is set here from checked records: no validation pass
 			// (it would look up each relation again inside the busy writer).
 			t.Set("called_by", staffID(e.Auth))
+			t.Set("called_languages", route.declared)
 			t.Set("wait_seconds", secondsBetween(t.GetDateTime("issued_at").Time(), now))
 			if err := tx.SaveNoValidate(t.Record); err != nil {
 				return fmt.Errorf("save called ticket: %w", err)
@@ -111,12 +113,13 @@ func jsonList(ids []string) string {
 	return string(b)
 }
 
-// countWaiting counts today's waiting tickets in the groups.
-func countWaiting(app core.App, day string, groups []string) (int, error) {
+// countWaiting counts today's waiting tickets in the groups that the routing
+// lets the counter call.
+func countWaiting(app core.App, day string, groups []string, route routing) (int, error) {
 	var n int
 	err := app.DB().NewQuery("SELECT COUNT(*) FROM tickets WHERE status = 'waiting' AND day = {:day}" +
-		" AND [[group]] IN (SELECT value FROM json_each({:groups}))").
-		Bind(dbx.Params{"day": day, "groups": jsonList(groups)}).Row(&n)
+		" AND [[group]] IN (SELECT value FROM json_each({:groups}))" + eligibleSQL).
+		Bind(route.bind(dbx.Params{"day": day, "groups": jsonList(groups)})).Row(&n)
 	return n, err
 }
 
@@ -155,10 +158,17 @@ func ticketAction(e *core.RequestEvent, from []string, change func(tx core.App, 
 	if err := e.BindBody(&body); err != nil || body.Ticket == "" {
 		return base.FieldErrors(map[string]string{"ticket": "queue.ticket_required"})
 	}
+	return ticketActionOn(e, body.Ticket, from, func(tx core.App, t *domain.Ticket, now time.Time) (*domain.Ticket, error) {
+		return change(tx, t, body, now)
+	})
+}
+
+// ticketActionOn is ticketAction for a ticket id read from any body.
+func ticketActionOn(e *core.RequestEvent, id string, from []string, change func(tx core.App, t *domain.Ticket, now time.Time) (*domain.Ticket, error)) error {
 	var out *domain.Ticket
 	err := sqlitex.InWriteOrder(e.Request.Context(), e.App, func(tx core.App) error {
 		now := time.Now()
-		t, err := domain.FindTicket(tx, body.Ticket)
+		t, err := domain.FindTicket(tx, id)
 		if err != nil {
 			return base.KeyedError(http.StatusNotFound, "queue.ticket_not_found")
 		}
@@ -169,7 +179,7 @@ func ticketAction(e *core.RequestEvent, from []string, change func(tx core.App, 
 		if !ok {
 			return wrongState(t)
 		}
-		out, err = change(tx, t, body, now)
+		out, err = change(tx, t, now)
 		return err
 	})
 	if err != nil {
@@ -263,7 +273,7 @@ func handleTransfer(e *core.RequestEvent) error {
 			return nil, fmt.Errorf("transfer: %w", err)
 		}
 		c := core.NewRecord(col)
-		for _, f := range []string{"letter", "number", "code", "priority", "priority_reason"} {
+		for _, f := range []string{"letter", "number", "code", "priority", "priority_reason", "language"} {
 			c.Set(f, t.Get(f))
 		}
 		c.Set("group", group.Id)

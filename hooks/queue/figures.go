@@ -56,7 +56,9 @@ func QueueFigures(app core.App, from, to time.Time) ([]QueueFigure, error) {
 }
 
 // handleQueueFigures answers GET /api/motcua/queue/figures?from=YYYY-MM-DD&to=YYYY-MM-DD
-// (both office dates, to inclusive; today when absent).
+// (both office dates, to inclusive; today when absent): the figures per day,
+// group and counter, and the waits by language per day and month
+// (figuresByLanguage; up to 400 days).
 func handleQueueFigures(e *core.RequestEvent) error {
 	q := e.Request.URL.Query()
 	today := time.Now().In(base.Zone).Format(time.DateOnly)
@@ -78,5 +80,9 @@ func handleQueueFigures(e *core.RequestEvent) error {
 	if rows == nil {
 		rows = []QueueFigure{}
 	}
-	return e.JSON(http.StatusOK, map[string]any{"figures": rows})
+	langs, err := figuresByLanguage(e.App, from, to.AddDate(0, 0, 1))
+	if err != nil {
+		return err
+	}
+	return e.JSON(http.StatusOK, map[string]any{"figures": rows, "languages": langs})
 }

@@ -54,6 +54,7 @@ func bindQueueRoutes(se *core.ServeEvent) error {
 	g.POST("/no-show", handleNoShow).BindFunc(counter)
 	g.POST("/finish", handleFinish).BindFunc(counter)
 	g.POST("/transfer", handleTransfer).BindFunc(counter)
+	g.POST("/language", handleSetLanguage).BindFunc(counter)
 	g.GET("/figures", handleQueueFigures).BindFunc(base.RequireStaff(base.RoleLeader, base.RoleReception))
 
 	for path, file := range map[string]string{"/kiosk": "kiosk.html", "/display": "display.html"} {
@@ -68,6 +69,7 @@ type issueRequest struct {
 	Group          string `json:"group"` // record id or letter
 	Priority       bool   `json:"priority"`
 	PriorityReason string `json:"priority_reason"`
+	Language       string `json:"language"` // vi or km, asked first at the kiosk; may be empty
 }
 
 // handleIssueTicket gives the next number of a group for today, refuses outside
@@ -84,6 +86,9 @@ func handleIssueTicket(e *core.RequestEvent) error {
 	if body.PriorityReason != "" && !priorityReasons[body.PriorityReason] {
 		return base.FieldErrors(map[string]string{"priority_reason": "queue.priority_reason_invalid"})
 	}
+	if err := checkLanguage(body.Language, true); err != nil {
+		return err
+	}
 	now := time.Now()
 	if err := checkReceptionOpen(e.App, now); err != nil {
 		return err
@@ -99,7 +104,7 @@ func handleIssueTicket(e *core.RequestEvent) error {
 		if err != nil {
 			return err
 		}
-		ticket, err = newTicket(tx, group, now, body.Priority, body.PriorityReason)
+		ticket, err = newTicket(tx, group, now, body.Priority, body.PriorityReason, body.Language)
 		if err != nil {
 			return err
 		}
@@ -133,7 +138,7 @@ func findServiceGroup(app core.App, idOrLetter string) (*core.Record, error) {
 // newTicket saves the next ticket of group for the day of now. Call it inside a
 // transaction: SQLite's single writer makes the MAX(number)+1 safe, and the
 // unique index (day, group, number) would refuse a duplicate anyway.
-func newTicket(tx core.App, group *core.Record, now time.Time, priority bool, reason string) (*domain.Ticket, error) {
+func newTicket(tx core.App, group *core.Record, now time.Time, priority bool, reason, lang string) (*domain.Ticket, error) {
 	day := domain.QueueDay(now)
 	var last int
 	err := tx.DB().NewQuery("SELECT COALESCE(MAX(number), 0) FROM tickets WHERE day = {:day} AND [[group]] = {:group} AND transferred_from = ''").
@@ -155,6 +160,7 @@ func newTicket(tx core.App, group *core.Record, now time.Time, priority bool, re
 	if priority {
 		r.Set("priority_reason", reason)
 	}
+	r.Set("language", lang)
 	r.Set("status", domain.TicketWaiting)
 	r.Set("day", day)
 	r.Set("issued_at", now)

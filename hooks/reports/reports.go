@@ -157,6 +157,9 @@ type Report struct {
 	// service of a queue ticket with no dossier: they belong to no procedure
 	// and count in the total row only.
 	CounterRatings int `json:"counter_ratings"`
+	// Annexes are the other capabilities' parts of the report (the queue's
+	// waits by language), by name: see domain.AddReportAnnex.
+	Annexes map[string]any `json:"annexes"`
 }
 
 var (
@@ -378,6 +381,9 @@ func BuildReport(app core.App, from, to calendar.Date) (*Report, error) {
 	rep.CounterRatings = counterRatings.Ratings
 	rep.Total.finish()
 	rep.Columns = reportColumns
+	if rep.Annexes, err = buildAnnexes(app, start, end); err != nil {
+		return nil, err
+	}
 	return rep, nil
 }
 

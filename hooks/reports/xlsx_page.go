@@ -2,8 +2,8 @@ package reports
 
 import (
 	"fmt"
-	"strings"
 	"math"
+	"strings"
 	"time"
 	"unicode"
 

@@ -15,4 +15,7 @@ const (
 	ColCounters        = "counters"
 	ColTickets         = "tickets"
 	ColFieldKits       = "field_kits"
+	ColVoiceClips      = "voice_clips"
+	ColSMSOutbox       = "sms_outbox"
+	ColSMSSettings     = "sms_settings"
 )

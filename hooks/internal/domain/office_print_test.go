@@ -14,7 +14,7 @@ func TestPublicURLReachable(t *testing.T) {
 	for u, want := range map[string]bool{
 		"http://192.168.1.10:8090": true, "https://motcua.myhuong.gov.vn/": true, "http://motcua-pc:8090": true,
 		"http://[fe80::1]:8090": true,
-		"": false, "   ": false, "localhost:8090": false, "ftp://192.168.1.10": false, "http://": false,
+		"":                      false, "   ": false, "localhost:8090": false, "ftp://192.168.1.10": false, "http://": false,
 		"http://localhost:8090": false, "http://LOCALHOST.:8090": false, "http://app.localhost": false,
 		"http://127.0.0.1:8090": false, "http://127.8.9.1": false, "http://[::1]:8090": false, "http://0.0.0.0:8090": false,
 	} {

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
 	"motcua/hooks/i18n"
@@ -19,12 +18,14 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-// pages holds every server-rendered page, parsed once.
+// Templates holds every server-rendered page, parsed once.
 var Templates = template.Must(template.New("").Funcs(template.FuncMap{
 	"t":   func(lang, key string, args ...any) string { return i18n.T(lang, key, args...) },
 	"inc": func(i int) int { return i + 1 },
 	// optional is the "(nếu có)" after an optional paper's name, unless the name says it.
 	"optional": OptionalLabel,
+	// asset is the hashed URL of a static file: {{asset "app.css"}}.
+	"asset": func(name string) string { return staticAssets.Load().URL(name) },
 	"bi": func(lang, key string) map[string]string {
 		return map[string]string{"Lang": lang, "Key": key}
 	},
@@ -55,6 +56,8 @@ type Page struct {
 	Office    domain.OfficeView
 }
 
+// NewPage is the data of a server-rendered page titled by titleKey, in the
+// reader's language.
 func NewPage(e *core.RequestEvent, titleKey string) Page {
 	lang := RequestLang(e)
 	q := e.Request.URL.Query()
@@ -123,32 +126,6 @@ func groupThousands(n int) string {
 		b.WriteRune(c)
 	}
 	return b.String()
-}
-
-// bindStatic serves pb_public for every path no other route took. Fonts and
-// scripts are cached for a day: an office PC on a weak link should not fetch
-// 1.2 MB of fonts on every page.
-func bindStatic(se *core.ServeEvent) error {
-	static := apis.Static(PublicFS(se.App), false)
-	se.Router.GET("/{path...}", func(e *core.RequestEvent) error {
-		if strings.HasPrefix(e.Request.URL.Path, "/static/") {
-			e.Response.Header().Set("Cache-Control", "public, max-age=86400")
-		}
-		return static(e)
-	})
-	return nil
-}
-
-// StaticPage serves one page of pb_public at a short path of its own (the
-// kiosk at /kiosk, the lobby TV at /display), never cached, so a device that
-// reloads picks up a new version at once.
-func StaticPage(app core.App, file string) func(*core.RequestEvent) error {
-	static := apis.Static(PublicFS(app), false)
-	return func(e *core.RequestEvent) error {
-		e.Request.SetPathValue(apis.StaticWildcardParam, file)
-		e.Response.Header().Set("Cache-Control", "no-store")
-		return static(e)
-	}
 }
 
 // bindI18nRoutes serves each language's catalogue to browser code.

@@ -17,7 +17,13 @@ type Config struct {
 	PublicDir string
 }
 
-const publicFSStoreKey = "motcua.public_fs"
+// Store keys of the web layer: the public folder on disk (development), its
+// file system and the asset set built from it.
+const (
+	publicDirStoreKey = "motcua.public_dir"
+	publicFSStoreKey  = "motcua.public_fs"
+	publicSetStoreKey = "motcua.public_assets"
+)
 
 // PublicFS is what browsers load: the embedded pb_public, or the folder named
 // by Config.PublicDir.
@@ -32,6 +38,7 @@ func PublicFS(app core.App) fs.FS {
 // pb_public (every path no other route took).
 func Register(app core.App, cfg Config) {
 	if cfg.PublicDir != "" {
+		app.Store().Set(publicDirStoreKey, cfg.PublicDir)
 		app.Store().Set(publicFSStoreKey, os.DirFS(cfg.PublicDir))
 	}
 	base.BindServe(app, "motcua.web",

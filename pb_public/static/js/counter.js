@@ -50,6 +50,7 @@
       var td = document.createElement("td"); td.textContent = g.waiting; td.setAttribute("data-group", g.letter);
       tr.appendChild(th); tr.appendChild(td); tbl.appendChild(tr);
     });
+    document.dispatchEvent(new CustomEvent("motcua:counter", { detail: { board: board, current: current, counter: counterId } }));
   }
 
   function load() {
@@ -109,6 +110,7 @@
       function (err) { M.sayError($("msg"), err); });
   });
   document.addEventListener("motcua:lang", draw);
+  document.addEventListener("motcua:counter-reload", function () { load(); });
 
   M.init().then(function (rec) {
     $("signed-out").classList.toggle("hidden", !!rec);

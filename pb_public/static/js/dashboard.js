@@ -34,6 +34,7 @@
       $("backup-age").textContent = b.last_ok_at ? M.t("dashboard.backup_age", { hours: Math.round(b.age_hours * 10) / 10 }) : M.t("dashboard.backup_never");
       $("backup-panel").classList.toggle("bad", !!b.warn);
     }
+    if (M.smsPanel) M.smsPanel(p.sms); // sms_panel.js
     var q = p.queue, tbl = $("queue-table");
     $("queue-panel").classList.toggle("hidden", !q);
     if (!q) return;
@@ -55,6 +56,7 @@
 
   function draw() {
     var d = last; if (!d) return;
+    document.dispatchEvent(new CustomEvent("motcua:dashboard", { detail: d })); // other panels (dashboard_queue_lang.js)
     $("received-today").textContent = d.received_today;
     $("returned-today").textContent = d.returned_today;
     $("overdue").textContent = d.overdue;

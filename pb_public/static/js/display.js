@@ -1,6 +1,7 @@
 // The lobby TV: the ticket at each counter and the last calls, live through
-// PocketBase realtime; each call chimes (WebAudio), is spoken where the browser
-// has a Vietnamese or Khmer voice, and is always shown as text in both languages.
+// PocketBase realtime; each call is said by voice.js (chime, recorded clips in
+// the ticket's language, the browser's voice where a clip is missing) and is
+// always shown as text in both languages, whatever the sound does.
 (function (Q) {
   "use strict";
   var $ = function (id) { return document.getElementById(id); };
@@ -8,7 +9,8 @@
   var order = [];      // counter ids by number
   var lastCalls = [];  // tickets, newest first
   var seen = {};       // "id:recalls" of calls already announced
-  var audio = null, announceTimer = null;
+  var V = window.motcuaVoice;
+  var audio = null, announceTimer = null, voiceTimer = null;
   var LAST = 8;
 
   function callKey(t) { return t.id + ":" + (t.recalls || 0); }
@@ -49,49 +51,28 @@
     });
   }
 
-  function chime() {
-    try {
-      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
-      var t0 = audio.currentTime;
-      [[880, 0], [660, 0.35]].forEach(function (n) {
-        var o = audio.createOscillator(), g = audio.createGain();
-        o.type = "sine"; o.frequency.value = n[0];
-        g.gain.setValueAtTime(0.0001, t0 + n[1]);
-        g.gain.exponentialRampToValueAtTime(0.4, t0 + n[1] + 0.02);
-        g.gain.exponentialRampToValueAtTime(0.0001, t0 + n[1] + 0.6);
-        o.connect(g); g.connect(audio.destination);
-        o.start(t0 + n[1]); o.stop(t0 + n[1] + 0.65);
-      });
-    } catch (e) { /* no audio device: the text still shows */ }
-  }
-
   // spokenCode reads "A012" as "A 12", which voices say as a letter and a number.
   function spokenCode(code) { return code.replace(/^([A-Z])0*(\d+)$/, "$1 $2"); }
 
-  function speak(t, n) {
-    if (!window.speechSynthesis) return;
-    var voices = speechSynthesis.getVoices();
-    ["vi", "km"].forEach(function (lang) {
-      var voice = voices.filter(function (v) { return v.lang.toLowerCase().indexOf(lang) === 0; })[0];
-      if (!voice) return;
-      var u = new SpeechSynthesisUtterance(Q.t(lang, "display.call_text", { code: spokenCode(t.code), n: n }));
-      u.voice = voice; u.lang = voice.lang; u.rate = 0.9;
-      speechSynthesis.speak(u);
-    });
-  }
-
+  // announce shows the call in both languages while voice.js says it (after
+  // the calls before it): chime, clips in the ticket's language, fallbacks.
   function announce(t) {
     var n = counterNumber(t.counter);
     var el = $("announce");
-    Q.biText(el, { vi: Q.t("vi", "display.call_text", { code: t.code, n: n }), km: Q.t("km", "display.call_text", { code: t.code, n: n }) });
-    el.classList.remove("hidden");
-    clearTimeout(announceTimer);
-    announceTimer = setTimeout(function () { el.classList.add("hidden"); }, 10000);
-    chime();
-    setTimeout(function () { speak(t, n); }, 900);
+    V.announce({
+      code: t.code, counter: n, language: t.language || "",
+      text: function (lang) { return Q.t(lang, "display.call_text", { code: spokenCode(t.code), n: n }); },
+      onStart: function () {
+        Q.biText(el, { vi: Q.t("vi", "display.call_text", { code: t.code, n: n }), km: Q.t("km", "display.call_text", { code: t.code, n: n }) });
+        el.classList.remove("hidden");
+        clearTimeout(announceTimer);
+        announceTimer = setTimeout(function () { el.classList.add("hidden"); }, 10000);
+      }
+    });
   }
 
   function onTicket(topic, msg) {
+    if (topic === "voice_clips/*") { clearTimeout(voiceTimer); voiceTimer = setTimeout(V.load, 500); return; }
     var t = msg.record;
     if (!t || !t.counter || !counters[t.counter]) return;
     var c = counters[t.counter];
@@ -122,19 +103,19 @@
   function start() {
     $("board").classList.remove("hidden");
     setLive(false);
-    Q.live({ topics: ["tickets/*"], onMessage: onTicket, onReady: refetch, onState: setLive });
+    V.setup(function (path) { return fetch(path, { headers: { Authorization: Q.auth ? Q.auth.token : "" } }); });
+    V.load();
+    setInterval(V.load, 10 * 60 * 1000);
+    Q.live({ topics: ["tickets/*", "voice_clips/*"], onMessage: onTicket, onReady: refetch, onState: setLive });
     // Browsers allow sound only after a touch: a TV started with
     // --autoplay-policy=no-user-gesture-required needs none.
-    try {
-      audio = new (window.AudioContext || window.webkitAudioContext)();
-      if (audio.state === "suspended") $("sound").classList.remove("hidden");
-    } catch (e) { audio = null; }
+    audio = V.context();
+    if (audio && audio.state === "suspended") $("sound").classList.remove("hidden");
   }
 
   $("sound").addEventListener("click", function () {
-    if (audio) audio.resume();
+    if (audio) audio.resume().then(V.chime);
     $("sound").classList.add("hidden");
-    chime();
   });
   setInterval(function () { $("clock").textContent = Q.clock(new Date()); }, 1000);
   $("clock").textContent = Q.clock(new Date());

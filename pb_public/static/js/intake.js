@@ -296,6 +296,14 @@
     return fieldError("scans", key, { name: names });
   }
 
+  // --- SMS consent (hooks/notify) ------------------------------------------
+  // The language is asked only of a citizen who wants SMS; a Khmer page
+  // suggests Khmer.
+  $("sms_consent").addEventListener("change", function () {
+    $("sms_language").disabled = !$("sms_consent").checked;
+    if ($("sms_consent").checked && M.lang === "km") $("sms_language").value = "km";
+  });
+
   // --- save ---------------------------------------------------------------
   function payload() {
     var body = {};
@@ -304,6 +312,9 @@
     body.sets = Number($("sets").value) || 1;
     body.procedure = chosen ? chosen.id : "";
     body.papers = tickedPapers();
+    // SMS notices: consent and language (hooks/notify).
+    body.sms_consent = $("sms_consent").checked;
+    body.sms_language = body.sms_consent ? $("sms_language").value : "";
     // Opened from the counter page for a called queue ticket: link the two.
     var ticket = new URLSearchParams(location.search).get("ticket");
     if (ticket) body.ticket = ticket;

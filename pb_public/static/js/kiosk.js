@@ -83,8 +83,10 @@
     busy = true;
     var body = { group: g.id, priority: !!reason };
     if (reason) body.priority_reason = reason;
+    if (Q.kioskLanguage) body.language = Q.kioskLanguage.get();
     Q.api("/api/motcua/queue/tickets", { method: "POST", body: body }).then(function (t) {
       fillTicket(t);
+      if (Q.kioskLanguage) Q.kioskLanguage.issued(t);
       $("result").classList.remove("hidden");
       $("issue").classList.add("hidden");
       setReason("");

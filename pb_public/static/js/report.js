@@ -28,6 +28,7 @@
   function num(v) { return v === null || v === undefined ? "" : String(v); }
 
   function draw() {
+    window.__motcuaReport = rep; document.dispatchEvent(new CustomEvent("motcua:report", { detail: rep })); // annexes (report_queue.js)
     var tbl = $("report"); tbl.innerHTML = "";
     var thead = document.createElement("thead"), tbody = document.createElement("tbody");
     tbl.appendChild(thead); tbl.appendChild(tbody);
