@@ -17,23 +17,29 @@
 //	reports    periodic report (JSON, xlsx, csv) and the leaders' dashboard
 //	search     staff search and its background indexer
 //	field      mobile teams: field mode, kits, the return of dossiers
-//	backup     backups, the schedule, restore
+//	backup     encrypted backups, the schedule, the backup key and its recovery
+//	           sheet, restore (code sequences moved past printed receipts),
+//	           copy to a USB stick, the upgrade guard of "serve"
 //	notify     SMS notices to citizens: the outbox and its worker (GSM modem
 //	           or HTTP gateway), texts, settings, the dashboard's SMS panel
 //	service    install as a Windows service or systemd unit
+//	clock      the PC clock's status, a leader's confirmation, "motcua clock"
+//	emergency  emergency receipt pads for a counter without power or PC
+//	           (printing, voiding; the key-in is an intake)
 //	devseed    demo office and the bulk history generator (trials, benchmarks)
 //
 // Shared ground, below the capabilities (internal: only motcua uses it):
 //
 //	internal/base     collection names, roles, keyed errors, RequireStaff, the
 //	                  clock and the office's time zone, BindServe, data lock,
-//	                  request-log redaction, CLI error text
+//	                  request body caps, request-log redaction, CLI error text
 //	internal/sqlitex  DBConnect, WAL checkpoints, the write queue and group
 //	                  commit, prepared inserts, sortable ids
 //	internal/domain   Dossier and its events, statuses, codes and issuers,
 //	                  office and its caches, tickets, the workflow table,
 //	                  search and lookup keys, dashboard panels and report
-//	                  annexes (registries), ticket languages and their figures
+//	                  annexes (registries), ticket languages and their figures,
+//	                  the clock guard, emergency sheets and their code blocks
 //	internal/web      templates, render, language choice, static files, i18n
 //	internal/testkit  test apps cloned from a migrated template, staff, HTTP
 //	                  helpers, one shared Chromium

@@ -10,6 +10,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"motcua/hooks/backup"
+	"motcua/hooks/clock"
+	"motcua/hooks/emergency"
 	"motcua/hooks/field"
 	"motcua/hooks/intake"
 	"motcua/hooks/internal/base"
@@ -55,6 +57,8 @@ func RegisterWith(app core.App, opts Options) {
 	search.Register(app)
 	field.Register(app)
 	backup.Register(app)
+	clock.Register(app)
+	emergency.Register(app)
 	notify.Register(app)
 
 	if !opts.Quiet {

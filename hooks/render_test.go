@@ -619,6 +619,7 @@ func walkScreens(t *testing.T, w *walker) {
 			check: checkReportFits},
 		{name: "field", account: base.RoleLeader, path: "/field.html", ready: `!document.getElementById("centre").classList.contains("hidden")`,
 			check: checkFieldBanner},
+		{name: "emergency", account: base.RoleLeader, path: "/emergency.html", ready: `document.querySelectorAll("#pads tbody tr").length > 0 && !document.getElementById("pad-form").classList.contains("hidden")`},
 		{name: "rate", account: base.RoleReception, path: "/rate.html?dossier=" + f.ids["06"] + "&scale=5", ready: `document.querySelectorAll("#faces .face").length === 5`,
 			check: checkRateScreen},
 		{name: "catalogue", path: "/thu-tuc", ready: `document.querySelectorAll("#procedures .proc").length > 10`},

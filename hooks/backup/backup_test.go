@@ -161,7 +161,7 @@ func TestBackupAndRestoreRoundTrip(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(other, "data.db"), []byte("old data"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	rr, err := restoreBackup(other, res.Dir, io.Discard)
+	rr, err := restoreBackup(other, res.Dir, RestoreOptions{Progress: io.Discard})
 	if err != nil {
 		t.Fatalf("restore: %v", err)
 	}
@@ -196,7 +196,7 @@ func TestRestoreRefusesWhileServing(t *testing.T) {
 		t.Fatal(err)
 	}
 	testkit.NewMux(t, app) // serve: takes the lock
-	_, err = restoreBackup(app.DataDir(), res.Dir, nil)
+	_, err = restoreBackup(app.DataDir(), res.Dir, RestoreOptions{})
 	if errorKey(err) != "restore.server_running" {
 		t.Fatalf("restore while serving: %v, want restore.server_running", err)
 	}

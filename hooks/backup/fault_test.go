@@ -32,7 +32,7 @@ func assertNothingLooksGood(t testing.TB, target string) {
 		case strings.HasPrefix(name, backupfmt.TempPrefix):
 			t.Errorf("failed backup left the temp folder %s", name)
 		case strings.HasPrefix(name, backupfmt.Prefix) || name == backupfmt.LatestName:
-			if _, err := checkBackupOnly(filepath.Join(target, name), nil); err != nil {
+			if _, err := checkBackupOnly(filepath.Join(target, name), "", nil, nil); err != nil {
 				t.Errorf("%s looks like a backup but is not good: %v", name, err)
 			}
 		}
@@ -255,7 +255,7 @@ func TestRestoreRefusesDamagedBackup(t *testing.T) {
 
 	// The office's current pb_data: a restored good backup, server stopped.
 	dataDir := filepath.Join(t.TempDir(), "pb_data")
-	if _, err := restoreBackup(dataDir, good, nil); err != nil {
+	if _, err := restoreBackup(dataDir, good, RestoreOptions{}); err != nil {
 		t.Fatalf("restore of the good backup: %v", err)
 	}
 	before := treeDigest(t, dataDir)
@@ -286,7 +286,7 @@ func TestRestoreRefusesDamagedBackup(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			dir := copyTree(t, good)
 			c.damage(t, dir)
-			_, err := restoreBackup(dataDir, dir, nil)
+			_, err := restoreBackup(dataDir, dir, RestoreOptions{})
 			if errorKey(err) != c.key {
 				t.Fatalf("restore: %v (key %s), want %s", err, errorKey(err), c.key)
 			}

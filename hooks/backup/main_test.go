@@ -1,6 +1,8 @@
 package backup
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/pocketbase/pocketbase/tests"
@@ -8,7 +10,15 @@ import (
 	"motcua/hooks/internal/testkit"
 )
 
-func TestMain(m *testing.M) { testkit.Main(m) }
+// TestMain runs the tests and removes the test appliance built for the
+// upgrade tests.
+func TestMain(m *testing.M) {
+	testkit.Main(m, func() {
+		if appBin != "" {
+			os.RemoveAll(filepath.Dir(appBin))
+		}
+	})
+}
 
 // newTestApp is a real app on a clone of the migrated template with backup
 // registered.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,7 +15,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"motcua/hooks/backupfmt"
-	"motcua/hooks/i18n"
 	"motcua/hooks/internal/base"
 	"motcua/hooks/internal/domain"
 )
@@ -33,8 +31,10 @@ const (
 	defaultBackupFolder = "motcua-backups"
 	defaultKeep         = 7
 	// firstBackupDelay lets a freshly started server settle before its first
-	// automatic backup.
-	firstBackupDelay = 10 * time.Minute
+	// automatic backup: two minutes, so a PC that is restarted several times
+	// a day (power cuts) still gets one each time it runs for a while. The
+	// schedule is checked every minute.
+	firstBackupDelay = 2 * time.Minute
 	// retryAfterFailure: a failed backup (USB stick unplugged) is tried again
 	// this soon rather than after a whole period.
 	retryAfterFailure = 30 * time.Minute
@@ -95,9 +95,9 @@ func runAutomaticBackup(app core.App, trigger string, progress io.Writer) (*back
 	if !s.Custom {
 		// Only the default folder is created; a chosen folder that is missing
 		// is a USB stick not plugged in, which must be reported.
-		_ = os.MkdirAll(s.Dir, 0o755)
+		_ = os.MkdirAll(s.Dir, 0o700)
 	}
-	res, err := backupToLatest(app, backupOptions{Target: s.Dir, Progress: progress}, s.Keep)
+	res, err := backupToLatest(app, backupOptions{Target: s.Dir, Progress: progress, trigger: trigger}, s.Keep)
 	recordBackupRun(app, trigger, s.Dir, res, err)
 	return res, err
 }
@@ -109,7 +109,15 @@ func runAutomaticBackup(app core.App, trigger string, progress io.Writer) (*back
 func backupToLatest(app core.App, opts backupOptions, keep int) (*backupResult, error) {
 	start := time.Now()
 	removeStaleTemps(opts.Target)
-	tmp, m, err := writeBackup(app, opts)
+	src, err := appSource(app)
+	if err != nil {
+		return nil, opErr("backup.failed", err)
+	}
+	if opts.progress == nil {
+		opts.progress = newProgress(opts.Progress, opts.trigger)
+	}
+	defer track(app, opts.progress)()
+	tmp, m, err := writeBackup(src, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -202,6 +210,10 @@ func recordBackupRun(app core.App, trigger, dir string, res *backupResult, runEr
 		r.Set("dossiers", res.Manifest.Counts[base.ColDossiers])
 		r.Set("took_ms", res.Took.Milliseconds())
 		r.Set("dir", filepath.Dir(res.Dir))
+		if res.Manifest.Encrypted() {
+			r.Set("encrypted", true)
+			r.Set("fingerprint", res.Manifest.Key.Fingerprint)
+		}
 	}
 	if runErr != nil {
 		r.Set("ok", false)
@@ -221,12 +233,12 @@ func recordBackupRun(app core.App, trigger, dir string, res *backupResult, runEr
 		Bind(dbx.Params{"keep": keepRunRows}).Execute()
 }
 
-// bindBackupSchedule checks every five minutes whether an automatic backup is
-// due; the settings are read each time, so a change in /_/ needs no restart.
+// bindBackupSchedule checks every minute whether an automatic backup is due;
+// the settings are read each time, so a change in /_/ needs no restart.
 func bindBackupSchedule(se *core.ServeEvent) error {
 	app := se.App
 	app.Store().Set(serveStartedStoreKey, time.Now())
-	return app.Cron().Add(backupCronID, "*/5 * * * *", func() {
+	return app.Cron().Add(backupCronID, "* * * * *", func() {
 		due, err := backupDue(app, time.Now())
 		if err != nil || !due {
 			return
@@ -244,6 +256,9 @@ func backupDue(app core.App, now time.Time) (bool, error) {
 	s, err := loadBackupSettings(app)
 	if err != nil || s.EveryHours <= 0 {
 		return false, err
+	}
+	if usbCopying(app) {
+		return false, nil // the next minute, once the stick is written
 	}
 	last, err := lastBackupRun(app, false)
 	if err != nil {
@@ -276,82 +291,14 @@ func lastBackupRun(app core.App, okOnly bool) (*core.Record, error) {
 	return recs[0], nil
 }
 
-// backupStatus is the answer of GET /api/motcua/backup/status.
-type backupStatus struct {
-	Enabled      bool              `json:"enabled"`
-	EveryHours   int               `json:"every_hours"`
-	Keep         int               `json:"keep"`
-	Dir          string            `json:"dir"`
-	LastOKAt     string            `json:"last_ok_at"`
-	AgeHours     float64           `json:"age_hours"`
-	LastSize     int64             `json:"last_size"`
-	LastDossiers int64             `json:"last_dossiers"`
-	LastErrorAt  string            `json:"last_error_at"`
-	LastErrorKey string            `json:"last_error_key"`
-	LastError    map[string]string `json:"last_error"`
-	Failing      bool              `json:"failing"`
-	// Warn is set when the leader should act: backups off, never made, older
-	// than twice the schedule, or the last one failed. Reason says which.
-	Warn   bool   `json:"warn"`
-	Reason string `json:"reason"`
-}
-
-func bindBackupRoutes(se *core.ServeEvent) error {
-	se.Router.GET("/api/motcua/backup/status", handleBackupStatus).BindFunc(base.RequireStaff(base.RoleLeader))
-	return nil
-}
-
-func handleBackupStatus(e *core.RequestEvent) error {
-	st, err := readBackupStatus(e.App, time.Now())
-	if err != nil {
-		return err
-	}
-	return e.JSON(http.StatusOK, st)
-}
-
-func readBackupStatus(app core.App, now time.Time) (*backupStatus, error) {
-	s, err := loadBackupSettings(app)
-	if err != nil {
-		return nil, err
-	}
-	st := &backupStatus{Enabled: s.EveryHours > 0, EveryHours: s.EveryHours, Keep: s.Keep, Dir: s.Dir, Reason: "ok"}
-	okRun, err := lastBackupRun(app, true)
-	if err != nil {
-		return nil, err
-	}
-	last, err := lastBackupRun(app, false)
-	if err != nil {
-		return nil, err
-	}
-	if okRun != nil {
-		at := okRun.GetDateTime("finished_at").Time()
-		st.LastOKAt = at.UTC().Format(time.RFC3339)
-		st.AgeHours = float64(now.Sub(at).Round(time.Minute)) / float64(time.Hour)
-		st.LastSize = int64(okRun.GetInt("size"))
-		st.LastDossiers = int64(okRun.GetInt("dossiers"))
-	}
-	if last != nil && !last.GetBool("ok") {
-		st.Failing = true
-		st.LastErrorAt = last.GetDateTime("finished_at").Time().UTC().Format(time.RFC3339)
-		st.LastErrorKey = last.GetString("error_key")
-		st.LastError = map[string]string{}
-		for _, lang := range i18n.Languages {
-			st.LastError[lang] = i18n.T(lang, st.LastErrorKey, "dir", last.GetString("dir"), "file", "")
+// startBackup makes the office's automatic backup now, in the background
+// (after a new backup key is confirmed: the first backup under it at once).
+func startBackup(app core.App, trigger string) {
+	go func() {
+		if _, err := runAutomaticBackup(app, trigger, nil); err != nil && errorKey(err) != "backup.running" {
+			app.Logger().Error("backup failed", "trigger", trigger, "error", err.Error())
 		}
-	}
-	period := time.Duration(s.EveryHours) * time.Hour
-	switch {
-	case !st.Enabled:
-		st.Reason = "off"
-	case st.Failing:
-		st.Reason = "failing"
-	case okRun == nil:
-		st.Reason = "never"
-	case now.Sub(okRun.GetDateTime("finished_at").Time()) > 2*period:
-		st.Reason = "old"
-	}
-	st.Warn = st.Reason != "ok"
-	return st, nil
+	}()
 }
 
 // isMissing reports a missing file or folder.

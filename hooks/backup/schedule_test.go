@@ -51,7 +51,7 @@ func TestAutomaticBackupKeepsLatestAndLastN(t *testing.T) {
 			t.Errorf("run %d wrote %s, want latest", i, res.Dir)
 		}
 	}
-	m, err := checkBackupOnly(filepath.Join(dir, backupfmt.LatestName), nil)
+	m, err := checkBackupOnly(filepath.Join(dir, backupfmt.LatestName), "", nil, nil)
 	if err != nil || m.Name != names[4] || m.Counts[base.ColDossiers] != 5 {
 		t.Fatalf("latest: %+v %v, want %s", m, err, names[4])
 	}
@@ -60,7 +60,7 @@ func TestAutomaticBackupKeepsLatestAndLastN(t *testing.T) {
 		t.Errorf("kept %v beside latest, want the 2 newest (keep 3)", dated)
 	}
 	for _, n := range dated {
-		if _, err := checkBackupOnly(filepath.Join(dir, n), nil); err != nil {
+		if _, err := checkBackupOnly(filepath.Join(dir, n), "", nil, nil); err != nil {
 			t.Errorf("%s: %v", n, err)
 		}
 	}
@@ -111,8 +111,21 @@ func TestBackupStatus(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, st = status(su)
-	if code != http.StatusOK || st.Warn || st.Reason != "ok" || st.LastOKAt == "" || st.LastSize == 0 || st.AgeHours > 0.1 {
+	if code != http.StatusOK || st.Reason != "ok" || st.LastOKAt == "" || st.LastSize == 0 || st.AgeHours > 0.1 || st.LastEncrypted {
 		t.Errorf("after a good backup: %d %+v", code, st)
+	}
+	// Good, but not encrypted: the office has no backup key yet.
+	if !st.Warn || len(st.Warnings) != 1 || st.Warnings[0].Key != "backup.warn_plain" || st.Warnings[0].Text["km"] == "" {
+		t.Errorf("a plain backup without a warning: %+v", st.Warnings)
+	}
+	// With a backup key, a good backup leaves nothing to act on.
+	giveKey(t, app)
+	if _, err := runAutomaticBackup(app, "schedule", nil); err != nil {
+		t.Fatal(err)
+	}
+	_, st = status(su)
+	if st.Warn || st.Reason != "ok" || !st.LastEncrypted || st.LastFingerprint != st.Key.Fingerprint || !st.Key.Active {
+		t.Errorf("after a good encrypted backup: %+v", st)
 	}
 
 	// The USB stick is pulled: the next run fails and the leader is warned.
@@ -230,8 +243,11 @@ func TestBrowserBackupCardForLeaders(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantErr := i18n.T("vi", "backup.target_missing", "dir", `E:\backups`)
-	if want := i18n.T("vi", "backup.warn_failing", "error", wantErr); state != want {
+	if want := i18n.T("vi", "backup.warn_failing", "error", wantErr); !strings.Contains(state, want) {
 		t.Errorf("leader sees %q, want %q", state, want)
+	}
+	if want := i18n.T("vi", "backup.warn_plain"); !strings.HasPrefix(state, want) {
+		t.Errorf("leader is not told first that backups are not encrypted: %q", state)
 	}
 	if last != i18n.T("vi", "backup.never") {
 		t.Errorf("last backup line %q", last)

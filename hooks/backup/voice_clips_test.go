@@ -53,7 +53,7 @@ func TestBackupCarriesVoiceClips(t *testing.T) {
 		t.Errorf("manifest: clip listed %v, voice_clips counted %d", listed, res.Manifest.Counts[base.ColVoiceClips])
 	}
 	other := filepath.Join(t.TempDir(), "pb_data")
-	if _, err := restoreBackup(other, res.Dir, io.Discard); err != nil {
+	if _, err := restoreBackup(other, res.Dir, RestoreOptions{Progress: io.Discard}); err != nil {
 		t.Fatalf("restore: %v", err)
 	}
 	b, err := os.ReadFile(filepath.Join(other, filepath.FromSlash(clipPath)))

@@ -33,7 +33,7 @@ func newFieldBench(b *testing.B) *fieldBench {
 	centre, _ := newCentre(b)
 	fs := newFieldSite(b, centre, "Tổ đo tốc độ", nil, "Điểm trường Tân Hòa")
 	fs.takeIn(b, fieldBenchDossiers)
-	data, _, err := exportBundleBytes(fs.app, mustLocalKit(b, fs.app), nil)
+	data, _, err := exportBundleBytes(fs.app, mustLocalKit(b, fs.app))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func BenchmarkFieldImport1000(b *testing.B) {
 		b.StopTimer()
 		fb.emptyCentre(b)
 		b.StartTimer()
-		rep, _, err := importBundle(fb.centre, fb.bundle, nil)
+		rep, _, err := importBytes(fb.centre, fb.bundle)
 		if err != nil || rep.Counts["new"] != fieldBenchDossiers {
 			b.Fatalf("import: %v %v", rep.Counts, err)
 		}

@@ -2,11 +2,14 @@ package field
 
 import (
 	"encoding/base64"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
+	"motcua/hooks/fieldbundle"
 	"motcua/hooks/i18n"
 	"motcua/hooks/internal/base"
 	"motcua/hooks/internal/domain"
@@ -134,6 +137,38 @@ func TestBrowserFieldReceiptResolvesAtCentre(t *testing.T) {
 	if !strings.Contains(summaryText, "Mới: 1") || !strings.Contains(outcome, d.Code()) {
 		t.Errorf("import shows %q / %q", summaryText, outcome)
 	}
+	// Downloading the kit file again shows its one-time code, big, in both
+	// languages; the code opens the file the page fetched.
+	var codeVI, codeKM, textVI, textKM string
+	var shotVI, shotKM []byte
+	err = chromedp.Run(ctx,
+		chromedp.Click(`#kits tr[data-id="`+fs.kit.KitID+`"] button.download`, chromedp.ByQuery),
+		chromedp.WaitVisible("#kit-code", chromedp.ByQuery),
+		chromedp.Text("#kit-code-value", &codeVI, chromedp.ByQuery),
+		chromedp.Text("#kit-code", &textVI, chromedp.ByQuery),
+		chromedp.Screenshot("#kit-code", &shotVI, chromedp.ByQuery),
+		chromedp.Click(`[data-set-lang="km"]`, chromedp.ByQuery),
+		chromedp.Poll(`window.motcua.lang === "km"`, nil),
+		chromedp.Text("#kit-code-value", &codeKM, chromedp.ByQuery),
+		chromedp.Text("#kit-code", &textKM, chromedp.ByQuery),
+		chromedp.Screenshot("#kit-code", &shotKM, chromedp.ByQuery),
+		chromedp.Click(`[data-set-lang="vi"]`, chromedp.ByQuery),
+		chromedp.Poll(`window.motcua.lang === "vi"`, nil),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fieldbundle.ParseKitCode(codeVI); err != nil || codeKM != codeVI {
+		t.Errorf("kit code on the page %q / %q: %v", codeVI, codeKM, err)
+	}
+	if !strings.Contains(textVI, i18n.T("vi", "field.kit_code")) || !strings.Contains(textKM, i18n.T("km", "field.kit_code")) {
+		t.Errorf("kit code text: %q / %q", textVI, textKM)
+	}
+	if dir := os.Getenv("MOTCUA_SHOTS"); dir != "" {
+		_ = os.WriteFile(filepath.Join(dir, "field-kit-code-vi.png"), shotVI, 0o644)
+		_ = os.WriteFile(filepath.Join(dir, "field-kit-code-km.png"), shotKM, 0o644)
+	}
+
 	var banners int
 	if err := chromedp.Run(ctx, chromedp.Evaluate(`document.querySelectorAll("#field-banner").length`, &banners)); err != nil || banners != 0 {
 		t.Errorf("the centre shows a field banner (%d, %v)", banners, err)

@@ -1,6 +1,7 @@
 package field
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"motcua/hooks/fieldbundle"
+	"motcua/hooks/i18n"
 	"motcua/hooks/internal/base"
 )
 
@@ -25,7 +27,7 @@ func FieldCommand(app *pocketbase.PocketBase) *cobra.Command {
 		Short: "Mobile teams: make a kit, set a laptop up, bring dossiers back to the centre",
 	}
 	cmd.AddCommand(fieldNewCommand(app), fieldInitCommand(app), fieldPushCommand(app), fieldExportCommand(app),
-		fieldImportCommand(app), fieldConfirmCommand(app), fieldRetireCommand(app))
+		fieldImportCommand(app), fieldConfirmCommand(app), fieldRetireCommand(app), fieldCheckCommand(app))
 	return cmd
 }
 
@@ -58,7 +60,7 @@ func fieldNewCommand(app *pocketbase.PocketBase) *cobra.Command {
 			if err != nil {
 				return base.CLIError(err)
 			}
-			data, err := buildKitFile(app, kit)
+			data, code, err := buildKitFile(app, kit)
 			if err != nil {
 				return err
 			}
@@ -66,8 +68,9 @@ func fieldNewCommand(app *pocketbase.PocketBase) *cobra.Command {
 				return err
 			}
 			v := viewKit(kit)
-			fmt.Fprintf(cmd.OutOrStdout(), "kit %s for %q: codes %04d–%04d each day, %d member(s)\nwritten to %s (keep it safe: it holds the kit secret)\n",
-				kit.Id, v.Name, v.RangeFrom, v.RangeTo, len(v.Members), out)
+			fmt.Fprintf(cmd.OutOrStdout(), "kit %s for %q: codes %04d–%04d each day, %d member(s)\nwritten to %s (sealed)\n\n"+
+				"    one-time code: %s\n\ntype it on the team's laptop at \"motcua field init\"; it is shown only now and stored nowhere\n",
+				kit.Id, v.Name, v.RangeFrom, v.RangeTo, len(v.Members), out, code)
 			return nil
 		},
 	}
@@ -78,20 +81,33 @@ func fieldNewCommand(app *pocketbase.PocketBase) *cobra.Command {
 }
 
 func fieldInitCommand(app *pocketbase.PocketBase) *cobra.Command {
-	return &cobra.Command{
+	var code string
+	cmd := &cobra.Command{
 		Use:          "init <kit file>",
 		Short:        "On a team laptop: set an empty data folder up from a kit (then run motcua as usual)",
-		Example:      "  motcua field init /media/usb/to1.mckit --dir pb_data",
+		Example:      "  motcua field init /media/usb/to1.mckit --dir pb_data\n  motcua field init /media/usb/to1.mckit --code \"1234 5678 9012\"",
 		Args:         cobra.ExactArgs(1),
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			data, err := os.ReadFile(args[0])
+			data, err := readKitFile(args[0])
 			if err != nil {
-				return fmt.Errorf("read kit: %w", err)
+				return base.CLIError(err)
 			}
-			kit, err := fieldbundle.ReadKit(data)
+			h, err := fieldbundle.PeekHeader(data)
 			if err != nil {
 				return base.CLIError(fieldKeyedError(err))
+			}
+			if h.Encrypted() && code == "" {
+				if code, err = promptKitCode(cmd.InOrStdin(), cmd.OutOrStdout()); err != nil {
+					return err
+				}
+			}
+			kit, version, err := fieldbundle.OpenKit(data, code)
+			if err != nil {
+				return base.CLIError(fieldKeyedError(err))
+			}
+			if err := checkKitClock(kit.CreatedAt, time.Now()); err != nil {
+				return base.CLIError(err)
 			}
 			if err := migrated(app); err != nil {
 				return err
@@ -99,11 +115,47 @@ func fieldInitCommand(app *pocketbase.PocketBase) *cobra.Command {
 			if err := initFieldData(app, kit); err != nil {
 				return base.CLIError(err)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "field data for %q in %s: %d procedures, %d holidays, %d account(s), codes %04d–%04d\n",
+			w := cmd.OutOrStdout()
+			if version == fieldbundle.Version {
+				fmt.Fprintf(w, "notice: %s\n", i18n.T("en", fieldbundle.KeyUnsealed))
+			}
+			fmt.Fprintf(w, "field data for %q in %s: %d procedures, %d holidays, %d account(s), codes %04d–%04d\n",
 				kit.Name, app.DataDir(), len(kit.Procedures), len(kit.Holidays), len(kit.Staff), kit.RangeFrom, kit.RangeTo)
+			if kit.CentreRecipient != "" {
+				fmt.Fprintln(w, "bundles from this laptop are encrypted to the centre")
+			}
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&code, "code", "", "the kit's one-time code, shown at the centre when the kit file was made (asked for if not given)")
+	return cmd
+}
+
+// readKitFile reads a kit file from a stick, refusing one bigger than any kit.
+func readKitFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read kit: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, fieldbundle.MaxKitFileBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read kit: %w", err)
+	}
+	if len(data) > fieldbundle.MaxKitFileBytes {
+		return nil, fieldKeyedError(&fieldbundle.Error{Key: fieldbundle.KeyTooLarge, Detail: "kit file"})
+	}
+	return data, nil
+}
+
+// promptKitCode asks for the kit's one-time code on the terminal.
+func promptKitCode(in io.Reader, out io.Writer) (string, error) {
+	fmt.Fprint(out, "One-time code of this kit (12 digits, shown at the centre when the kit file was made): ")
+	line, err := bufio.NewReader(io.LimitReader(in, 200)).ReadString('\n')
+	if err != nil && line == "" {
+		return "", errors.New("no code given: type it, or pass --code")
+	}
+	return strings.TrimSpace(line), nil
 }
 
 // printResults prints one line per dossier and the totals.
@@ -111,11 +163,21 @@ func printResults(w io.Writer, rep *syncReport) {
 	for _, r := range rep.Results {
 		line := fmt.Sprintf("  %-32s %s", r.Code, r.Outcome)
 		if r.Key != "" {
-			line += "  (" + r.Key + ")"
+			line += "  (" + r.Key
+			if r.Field != "" {
+				line += ": " + r.Field
+			}
+			line += ")"
+		}
+		if r.Notice != "" {
+			line += "  [" + r.Notice + "]"
 		}
 		fmt.Fprintln(w, line)
 	}
 	fmt.Fprintf(w, "new %d, already there %d, conflict %d, failed %d\n", rep.Counts["new"], rep.Counts["exists"], rep.Counts["conflict"], rep.Counts["failed"])
+	for _, n := range rep.Notices {
+		fmt.Fprintf(w, "notice: %s\n", i18n.T("en", n))
+	}
 }
 
 func progressPrinter(w io.Writer, verb string) progressFunc {
@@ -191,23 +253,26 @@ func fieldImportCommand(app *pocketbase.PocketBase) *cobra.Command {
 		Args:         cobra.ExactArgs(1),
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			data, err := os.ReadFile(args[0])
+			f, err := os.Open(args[0])
 			if err != nil {
 				return fmt.Errorf("read bundle: %w", err)
 			}
+			defer f.Close()
 			if err := migrated(app); err != nil {
 				return err
 			}
 			w := cmd.OutOrStdout()
-			rep, ack, err := importBundle(app, data, func(done, total int) {
-				if done%100 == 0 || done == total {
-					fmt.Fprintf(w, "imported %d/%d\n", done, total)
+			rep, ack, err := importBundle(context.Background(), app, f, func(done, _ int) {
+				if done%100 == 0 {
+					fmt.Fprintf(w, "imported %d\n", done)
 				}
 			})
+			if rep != nil {
+				printResults(w, rep)
+			}
 			if err != nil {
 				return base.CLIError(err)
 			}
-			printResults(w, rep)
 			if ackOut != "" {
 				if err := writeFileSynced(ackOut, ack); err != nil {
 					return err

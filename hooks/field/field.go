@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
 	"motcua/hooks/fieldbundle"
@@ -124,15 +125,27 @@ func requireFieldMode(e *core.RequestEvent) error {
 	return e.Next()
 }
 
-// fieldKeyedError turns a refusal of the bundle reader into a keyed API error.
+// Body caps of the field routes (issue 15, finding 3): a JSON order (a site,
+// a kit, a push) fits in smallBody; formSlack is room for a multipart form
+// around an uploaded file.
+const (
+	smallBody = 64 << 10
+	formSlack = 1 << 20
+)
+
+// fieldKeyedError turns a refusal of the bundle reader into a keyed API error:
+// a forged or foreign file 403, one over the size limit 413, any other 400.
 func fieldKeyedError(err error) error {
 	key := fieldbundle.KeyOf(err)
 	if key == "" {
 		return err
 	}
 	status := http.StatusBadRequest
-	if key == fieldbundle.KeySignature {
+	switch key {
+	case fieldbundle.KeySignature, fieldbundle.KeyRecipient:
 		status = http.StatusForbidden
+	case fieldbundle.KeyTooLarge:
+		status = http.StatusRequestEntityTooLarge
 	}
 	return base.KeyedError(status, key)
 }
@@ -141,7 +154,7 @@ func fieldKeyedError(err error) error {
 // the kits (field_kit.go) and the return of dossiers (field_sync.go).
 func bindFieldRoutes(se *core.ServeEvent) error {
 	se.Router.GET("/api/motcua/field/status", handleFieldStatus)
-	se.Router.POST("/api/motcua/field/location", handleFieldLocation).BindFunc(base.RequireStaff())
+	se.Router.POST("/api/motcua/field/location", handleFieldLocation).BindFunc(base.RequireStaff()).Bind(apis.BodyLimit(smallBody))
 	bindFieldKitRoutes(se)
 	bindFieldSyncRoutes(se)
 	return nil

@@ -47,14 +47,11 @@ func newFieldSite(t testing.TB, centre core.App, team string, members []string, 
 	if err != nil {
 		t.Fatalf("create kit: %v", err)
 	}
-	data, err := buildKitFile(centre, kit)
+	data, code, err := buildKitFile(centre, kit)
 	if err != nil {
 		t.Fatalf("kit file: %v", err)
 	}
-	k, err := fieldbundle.ReadKit(data)
-	if err != nil {
-		t.Fatalf("read kit: %v", err)
-	}
+	k := openKitFile(t, data, code)
 	app := newTestApp(t)
 	t.Cleanup(app.Cleanup)
 	if err := initFieldData(app, k); err != nil {
@@ -214,11 +211,11 @@ func TestFieldRoundTrip(t *testing.T) {
 	// centre are refused whole: nothing is written.
 	changed := bytes.Clone(bundle)
 	changed[len(changed)/2] ^= 0x20
-	_, _, err = importBundle(centre, changed, nil)
+	_, _, err = importBytes(centre, changed)
 	if k := keyOf(err); k != fieldbundle.KeySignature && k != fieldbundle.KeyDamaged {
 		t.Errorf("changed byte: %v", err)
 	}
-	if _, _, err := importBundle(centre, bundle[:len(bundle)-7], nil); keyOf(err) != fieldbundle.KeyDamaged {
+	if _, _, err := importBytes(centre, bundle[:len(bundle)-7]); keyOf(err) != fieldbundle.KeyDamaged {
 		t.Errorf("cut file: %v", err)
 	}
 	if n := countOf(t, centre, base.ColDossiers) + countOf(t, centre, base.ColDossierEvents); n != 0 {
@@ -228,7 +225,7 @@ func TestFieldRoundTrip(t *testing.T) {
 	// Import: every dossier is new, with the laptop's ids, codes, keys, field
 	// times and officers.
 	var progress []int
-	rep, ack, err := importBundle(centre, bundle, func(done, total int) { progress = append(progress, done) })
+	rep, ack, err := importBundle(context.Background(), centre, bytes.NewReader(bundle), func(done, total int) { progress = append(progress, done) })
 	if err != nil {
 		t.Fatalf("import: %v", err)
 	}
@@ -280,7 +277,7 @@ func TestFieldRoundTrip(t *testing.T) {
 	// Re-import: nothing changes.
 	var updated string
 	_ = centre.DB().Select("MAX(updated)").From(base.ColDossiers).Row(&updated)
-	rep, _, err = importBundle(centre, bundle, nil)
+	rep, _, err = importBytes(centre, bundle)
 	if err != nil || rep.Counts["exists"] != 40 || rep.Counts["new"] != 0 {
 		t.Fatalf("re-import: %v %v", rep.Counts, err)
 	}
@@ -427,9 +424,9 @@ func TestFieldPushResumes(t *testing.T) {
 	more := fs.takeIn(t, 2)
 	kit, _ := domain.FindLocalKit(fs.app)
 	recs, _ := outgoingDossiers(fs.app, more)
-	body, _ := sealBatch(fs.app, kit, recs)
+	body := sealRecords(t, fs.app, kit, recs)
 	body[len(body)-10] ^= 1
-	res := testkit.Do(cmux, http.MethodPost, "/api/motcua/field/sync", "", string(body))
+	res := doBundle(cmux, "/api/motcua/field/sync", "", bundleContentType, body)
 	if res.Code != http.StatusForbidden && res.Code != http.StatusBadRequest || !strings.Contains(res.Body.String(), "error.field_file") {
 		t.Errorf("tampered push: %d %s", res.Code, res.Body.String())
 	}
@@ -448,11 +445,11 @@ func TestFieldForeignAndRanges(t *testing.T) {
 	other, _ := newCentre(t)
 	stranger := newFieldSite(t, other, "Tổ xã khác", nil, "Điểm trường X")
 	stranger.takeIn(t, 2)
-	data, _, err := exportBundleBytes(stranger.app, mustLocalKit(t, stranger.app), nil)
+	data, _, err := exportBundleBytes(stranger.app, mustLocalKit(t, stranger.app))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := importBundle(centre, data, nil); keyOf(err) != "error.field_kit_unknown" {
+	if _, _, err := importBytes(centre, data); keyOf(err) != "error.field_kit_unknown" {
 		t.Errorf("foreign bundle: %v", err)
 	}
 	if n := countOf(t, centre, base.ColDossiers); n != 0 {
@@ -475,11 +472,11 @@ func TestFieldForeignAndRanges(t *testing.T) {
 		}
 	}
 	for _, fs := range []*fieldSite{a, b} {
-		data, _, err := exportBundleBytes(fs.app, mustLocalKit(t, fs.app), nil)
+		data, _, err := exportBundleBytes(fs.app, mustLocalKit(t, fs.app))
 		if err != nil {
 			t.Fatal(err)
 		}
-		rep, _, err := importBundle(centre, data, nil)
+		rep, _, err := importBytes(centre, data)
 		if err != nil || rep.Counts["new"] != 5 {
 			t.Fatalf("import %s: %v %v", fs.kit.Name, rep, err)
 		}
@@ -521,7 +518,7 @@ func TestFieldForeignAndRanges(t *testing.T) {
 	if _, err := createKit(centre, "Tổ 6", nil, nil); keyOf(err) != "error.field_ranges_exhausted" {
 		t.Errorf("block retired today handed out again today: %v", err)
 	}
-	aKit, _ = domain.FindIssuedKit(centre, a.kit.KitID)
+	aKit, _ = domain.FindKit(centre, a.kit.KitID)
 	aKit.Set("retired_at", time.Now().Add(-48*time.Hour))
 	if err := centre.Save(aKit); err != nil {
 		t.Fatal(err)
@@ -530,11 +527,15 @@ func TestFieldForeignAndRanges(t *testing.T) {
 	if err != nil || k6.Range().From != a.kit.RangeFrom {
 		t.Errorf("after retirement: %v %v", k6, err)
 	}
-	// A bundle from the retired kit is still taken in (nothing is refused for lateness).
+	// A retired kit is cut off: its bundle is refused whole, nothing written.
 	a.takeIn(t, 1)
-	data, _, _ = exportBundleBytes(a.app, mustLocalKit(t, a.app), nil)
-	if rep, _, err := importBundle(centre, data, nil); err != nil || rep.Counts["new"] != 1 || rep.Counts["exists"] != 5 {
-		t.Errorf("bundle of a retired kit: %v %v", rep, err)
+	data, _, _ = exportBundleBytes(a.app, mustLocalKit(t, a.app))
+	before := countOf(t, centre, base.ColDossiers)
+	if _, _, err := importBytes(centre, data); keyOf(err) != "error.field_kit_cut_off" {
+		t.Errorf("bundle of a retired kit: %v", err)
+	}
+	if countOf(t, centre, base.ColDossiers) != before {
+		t.Errorf("a retired kit's bundle wrote dossiers")
 	}
 
 	// The laptop's range used up: intake stops with a keyed message.
@@ -543,7 +544,7 @@ func TestFieldForeignAndRanges(t *testing.T) {
 		dbx.HashExp{"day": today, "range_from": b.kit.RangeFrom}).Execute(); err != nil {
 		t.Fatal(err)
 	}
-	before := countOf(t, b.app, base.ColDossiers)
+	before = countOf(t, b.app, base.ColDossiers)
 	res = testkit.Do(b.mux, http.MethodPost, testkit.DossiersURL, b.token, testkit.IntakeBody(testkit.ProcByCode(t, b.app, "1.001193").Id, nil))
 	if res.Code != http.StatusConflict || testkit.DecodeErr(t, res).Data["key"] != "error.code_range_exhausted" {
 		t.Errorf("exhausted range: %d %s", res.Code, res.Body.String())
@@ -610,9 +611,32 @@ func TestFieldModeGuards(t *testing.T) {
 	if res.Code != http.StatusOK {
 		t.Fatalf("kit file: %d", res.Code)
 	}
-	k, err := fieldbundle.ReadKit(res.Body.Bytes())
-	if err != nil || k.Secret != kits[0].GetString("secret") || strings.Contains(res.Body.String(), "tokenKey") {
-		t.Errorf("kit file: %v", err)
+	// Sealed: the file shows neither the secret nor a hash; the code in the
+	// answer's header opens it, and the kit inside carries the centre's
+	// recipient, never its private key.
+	code := res.Header().Get(kitCodeHeader)
+	if _, err := fieldbundle.ParseKitCode(code); err != nil {
+		t.Fatalf("kit code header %q: %v", code, err)
+	}
+	if body := res.Body.String(); strings.Contains(body, kits[0].GetString("secret")) || strings.Contains(body, "$2a$") {
+		t.Errorf("the kit file shows the secret or a password hash")
+	}
+	k := openKitFile(t, res.Body.Bytes(), code)
+	office, _ := domain.FindOffice(centre)
+	if k.Secret != kits[0].GetString("secret") || k.CentreRecipient == "" || k.CentreRecipient != office.GetString("field_recipient") {
+		t.Errorf("kit: secret ok %v, recipient %q", k.Secret == kits[0].GetString("secret"), k.CentreRecipient)
+	}
+	if raw, _ := json.Marshal(k); strings.Contains(string(raw), "AGE-SECRET-KEY") || strings.Contains(string(raw), "tokenKey") ||
+		strings.Contains(string(raw), "field_identity") {
+		t.Errorf("the kit carries the centre's private key or a token key")
+	}
+	// A second download has a code of its own, and the first code does not open it.
+	res2 := testkit.Do(cmux, http.MethodGet, "/api/motcua/field/kits/"+kits[0].Id+"/file", leader.Token, "")
+	if code2 := res2.Header().Get(kitCodeHeader); code2 == code {
+		t.Errorf("two downloads share the code %s", code)
+	}
+	if _, _, err := fieldbundle.OpenKit(res2.Body.Bytes(), code); fieldbundle.KeyOf(err) != fieldbundle.KeyCode {
+		t.Errorf("the first code opened the second file: %v", err)
 	}
 	res = testkit.Do(cmux, http.MethodGet, "/api/collections/field_kits/records", leader.Token, "")
 	if res.Code != http.StatusOK || !strings.Contains(res.Body.String(), kits[0].Id) || strings.Contains(res.Body.String(), kits[0].GetString("secret")) {
@@ -657,9 +681,9 @@ func TestFieldImportOneBad(t *testing.T) {
 	}
 	b.Dossiers[2].Fields["procedure"] = "nosuchprocedur"
 	data, _ := fieldbundle.SealJSON(fieldbundle.KindBundle, kit.Id, secret, b)
-	rep, _, err := importBundle(centre, data, nil)
+	rep, _, err := importBytes(centre, data)
 	if err != nil || rep.Counts["new"] != 4 || rep.Counts["failed"] != 1 || rep.Results[2].Outcome != "failed" ||
-		rep.Results[2].Key != "error.field_dossier_invalid" {
+		rep.Results[2].Key != "error.procedure_not_found" || rep.Results[2].Field != "procedure" {
 		t.Fatalf("one bad dossier: %+v %v", rep, err)
 	}
 	if _, err := centre.FindRecordById(base.ColDossiers, ids[2]); err == nil {

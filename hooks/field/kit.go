@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
 	"motcua/hooks/fieldbundle"
@@ -111,6 +112,10 @@ func createKit(app core.App, name string, usernames []string, by *core.Record) (
 	if _, err := rand.Read(secret); err != nil {
 		return nil, fmt.Errorf("kit secret: %w", err)
 	}
+	recipient, err := ensureCentreKey(app)
+	if err != nil {
+		return nil, err
+	}
 	office, err := domain.FindOffice(app)
 	if err != nil {
 		return nil, err
@@ -140,6 +145,7 @@ func createKit(app core.App, name string, usernames []string, by *core.Record) (
 		r.Set("secret", hex.EncodeToString(secret))
 		r.Set("members", ids)
 		r.Set("centre_id", office.Id)
+		r.Set("centre_recipient", recipient)
 		if by != nil && by.Collection().Name == base.ColStaff {
 			r.Set("created_by", by.Id)
 		}
@@ -156,13 +162,15 @@ func createKit(app core.App, name string, usernames []string, by *core.Record) (
 }
 
 // recordData is a record's stored fields as plain JSON values (dates as
-// PocketBase writes them), with its id, without the autodate fields and the
-// names in skip. It is how records travel in kits and bundles.
+// PocketBase writes them), with its id, without the autodate fields, the
+// hidden ones (the centre's bundle key in the office record, search keys,
+// hashes: nothing hidden ever leaves on a USB stick) and the names in skip.
+// It is how records travel in kits and bundles.
 func recordData(r *core.Record, skip ...string) (map[string]any, error) {
 	out := map[string]any{"id": r.Id}
 	for _, f := range r.Collection().Fields {
 		name := f.GetName()
-		if name == "id" || f.Type() == core.FieldTypeAutodate || f.Type() == core.FieldTypePassword ||
+		if name == "id" || f.GetHidden() || f.Type() == core.FieldTypeAutodate || f.Type() == core.FieldTypePassword ||
 			name == core.FieldNameTokenKey || slices.Contains(skip, name) {
 			continue
 		}
@@ -179,35 +187,46 @@ func recordData(r *core.Record, skip ...string) (map[string]any, error) {
 	return plain, nil
 }
 
-// buildKitFile writes a kit's signed file: the centre's office, catalogue,
-// holidays and sessions, the members (password hashes only), the range and
-// the secret.
-func buildKitFile(app core.App, kit *domain.FieldKit) ([]byte, error) {
+// buildKitFile writes a kit's file: the centre's office, catalogue,
+// holidays and sessions, the members (password hashes only), the range, the
+// secret and the centre's recipient for bundles, sealed with a fresh one-time
+// code (returned, to be shown to the leader and typed on the laptop; it is
+// stored nowhere). A kit issued before kits were sealed gets the centre's
+// recipient now, so its laptop, set up again from this file, encrypts its
+// bundles.
+func buildKitFile(app core.App, kit *domain.FieldKit) (data []byte, code string, err error) {
+	recipient := kit.GetString("centre_recipient")
+	if recipient == "" {
+		if recipient, err = ensureCentreKey(app); err != nil {
+			return nil, "", err
+		}
+		kit.Set("centre_recipient", recipient)
+		if err := app.Save(kit); err != nil {
+			return nil, "", fmt.Errorf("kit recipient: %w", err)
+		}
+	}
 	office, err := domain.FindOffice(app)
 	if err != nil {
-		return nil, err
-	}
-	secret, err := kit.Secret()
-	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	k := fieldbundle.Kit{
 		Format: fieldbundle.Version, KitID: kit.Id, Name: kit.Team(), CentreID: office.Id,
 		CentreCode: office.AgencyCode(), CreatedAt: kit.GetDateTime("created").Time().UTC(),
 		RangeFrom: kit.Range().From, RangeTo: kit.Range().To, Secret: kit.GetString("secret"),
+		CentreRecipient: recipient,
 	}
 	if k.Office, err = recordData(office.Record); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	for _, col := range []string{base.ColProcedures, base.ColHolidays} {
 		recs, err := app.FindRecordsByFilter(col, "", "created", 0, 0)
 		if err != nil {
-			return nil, fmt.Errorf("kit %s: %w", col, err)
+			return nil, "", fmt.Errorf("kit %s: %w", col, err)
 		}
 		for _, r := range recs {
 			d, err := recordData(r)
 			if err != nil {
-				return nil, err
+				return nil, "", err
 			}
 			if col == base.ColProcedures {
 				k.Procedures = append(k.Procedures, d)
@@ -216,9 +235,7 @@ func buildKitFile(app core.App, kit *domain.FieldKit) ([]byte, error) {
 			}
 		}
 	}
-	var ids []string
-	_ = kit.UnmarshalJSONField("members", &ids)
-	for _, id := range ids {
+	for _, id := range kit.Members() {
 		s, err := app.FindRecordById(base.ColStaff, id)
 		if err != nil {
 			continue // an account deleted since the kit was made stays behind
@@ -229,7 +246,13 @@ func buildKitFile(app core.App, kit *domain.FieldKit) ([]byte, error) {
 		}
 		k.Staff = append(k.Staff, m)
 	}
-	return fieldbundle.SealJSON(fieldbundle.KindKit, kit.Id, secret, k)
+	if code, err = fieldbundle.NewKitCode(); err != nil {
+		return nil, "", err
+	}
+	if data, err = fieldbundle.SealKit(&k, code); err != nil {
+		return nil, "", err
+	}
+	return data, code, nil
 }
 
 // initFieldData sets a fresh data folder up as a team laptop from a kit:
@@ -311,6 +334,7 @@ func initFieldData(app core.App, k *fieldbundle.Kit) error {
 		r.Set("range_to", k.RangeTo)
 		r.Set("secret", k.Secret)
 		r.Set("centre_id", k.CentreID)
+		r.Set("centre_recipient", k.CentreRecipient)
 		r.Set("local", true)
 		ids := make([]string, 0, len(k.Staff))
 		for _, s := range k.Staff {
@@ -330,10 +354,11 @@ func initFieldData(app core.App, k *fieldbundle.Kit) error {
 }
 
 // retireKit takes a kit out of service, freeing its range from tomorrow on.
-// Bundles from a retired kit are still imported: nothing a team took in is
-// ever refused for lateness.
+// From that moment its laptop is cut off: the centre refuses its bundles and
+// pushes (a lost or stolen laptop, or a team back for good whose dossiers
+// are all in). Dossiers it brought back before stay.
 func retireKit(app core.App, id string) (*domain.FieldKit, error) {
-	kit, err := domain.FindIssuedKit(app, id)
+	kit, err := domain.FindKit(app, id)
 	if err != nil {
 		return nil, base.KeyedError(http.StatusNotFound, "error.not_found")
 	}
@@ -384,21 +409,28 @@ func handleKitCreate(e *core.RequestEvent) error {
 	return e.JSON(http.StatusOK, viewKit(kit))
 }
 
-// handleKitFile is GET /api/motcua/field/kits/{id}/file: the signed kit file
-// to copy onto the team's laptop. It holds the secret and password hashes:
-// leaders only, never cached.
+// kitCodeHeader carries a kit file's one-time code to the leader's page,
+// which shows it beside the download.
+const kitCodeHeader = "X-Motcua-Kit-Code"
+
+// handleKitFile is GET /api/motcua/field/kits/{id}/file: the sealed kit file
+// to copy onto the team's laptop, and (in kitCodeHeader) the one-time code
+// that opens it, which the page shows to the leader. Each download has its
+// own code. It holds the secret and password hashes: leaders only, never
+// cached.
 func handleKitFile(e *core.RequestEvent) error {
-	kit, err := domain.FindIssuedKit(e.App, e.Request.PathValue("id"))
+	kit, err := domain.FindKit(e.App, e.Request.PathValue("id"))
 	if err != nil {
 		return base.KeyedError(http.StatusNotFound, "error.not_found")
 	}
-	if kit.GetBool("retired") {
+	if kit.Retired() {
 		return base.KeyedError(http.StatusConflict, "error.field_kit_retired")
 	}
-	data, err := buildKitFile(e.App, kit)
+	data, code, err := buildKitFile(e.App, kit)
 	if err != nil {
 		return err
 	}
+	e.Response.Header().Set(kitCodeHeader, code)
 	e.Response.Header().Set("Cache-Control", "no-store")
 	e.Response.Header().Set("Content-Disposition", `attachment; filename="`+kitFileName(kit)+`"`)
 	return e.Blob(http.StatusOK, "application/octet-stream", data)
@@ -434,7 +466,7 @@ func bindFieldKitRoutes(se *core.ServeEvent) {
 	g := se.Router.Group("/api/motcua/field/kits")
 	g.BindFunc(base.RequireStaff(base.RoleLeader))
 	g.BindFunc(requireCentre)
-	g.POST("", handleKitCreate)
+	g.POST("", handleKitCreate).Bind(apis.BodyLimit(smallBody))
 	g.GET("/{id}/file", handleKitFile)
-	g.POST("/{id}/retire", handleKitRetire)
+	g.POST("/{id}/retire", handleKitRetire).Bind(apis.BodyLimit(smallBody))
 }

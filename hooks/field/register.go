@@ -10,4 +10,5 @@ import (
 // site of the day, kits at the centre, and the return of dossiers.
 func Register(app core.App) {
 	base.BindServe(app, "motcua.field", base.ServeStep{Name: "field", Bind: bindFieldRoutes})
+	bindCentreKeyHooks(app)
 }

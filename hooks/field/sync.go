@@ -3,23 +3,20 @@ package field
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
+	"filippo.io/age"
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/filesystem"
-	"github.com/pocketbase/pocketbase/tools/router"
 
 	"motcua/hooks/fieldbundle"
 	"motcua/hooks/internal/base"
@@ -30,6 +27,13 @@ import (
 // stick (export, then import at the centre). Both carry the same signed
 // bundles and get the same answer, a signed acknowledgement with one result
 // per dossier; the laptop marks a dossier confirmed only from that answer.
+// This file is the laptop's side; import.go and check.go the centre's.
+//
+// A laptop whose kit carries the centre's recipient (every kit made since
+// field files are encrypted) writes version-2 bundles, encrypted to the
+// centre: once written, not even the laptop can read one, and a lost stick
+// gives nothing away. A laptop set up from an older kit writes version 1
+// (signed, readable), which the centre still takes, with a notice.
 //
 // Guarantees, and what gives each:
 //   - Idempotent: a dossier keeps the record id made on the laptop. The centre
@@ -52,9 +56,17 @@ var pushBatchSize = 100
 // maxBundleBytes bounds an uploaded or pushed bundle (scans included).
 const maxBundleBytes = 1 << 30
 
+// pushBatchBytes bounds the scans of one pushed batch, so a batch stays small
+// in the laptop's memory and the centre's.
+var pushBatchBytes int64 = 32 << 20
+
+// maxAckBytes bounds an acknowledgement taken in on the laptop: a result per
+// dossier, some 200 bytes each.
+const maxAckBytes = 32 << 20
+
 // Fields a dossier does not carry in a bundle: the laptop's sync bookkeeping,
 // the centre's, the search key (rebuilt) and the scans (carried as files).
-var dossierLocalFields = []string{"sync_state", "field_kit", "field_hash", "search", "scans"}
+var dossierLocalFields = []string{"sync_state", "field_kit", "field_hash", "field_id", "search", "scans"}
 
 // exportDossier turns a laptop dossier into its travelling form.
 func exportDossier(app core.App, fsys *filesystem.System, r *core.Record) (fieldbundle.Dossier, error) {
@@ -113,26 +125,95 @@ func outgoingDossiers(app core.App, only []string) ([]*core.Record, error) {
 	return recs, nil
 }
 
-// sealBatch builds and signs one bundle of the given dossiers for the local kit.
-func sealBatch(app core.App, kit *domain.FieldKit, recs []*core.Record) ([]byte, error) {
+// kitRecipient is the centre's recipient the local kit carries, or nil for a
+// kit made before bundles were encrypted.
+func kitRecipient(kit *domain.FieldKit) (*age.X25519Recipient, error) {
+	s := kit.GetString("centre_recipient")
+	if s == "" {
+		return nil, nil
+	}
+	r, err := fieldbundle.ParseCentreRecipient(s)
+	if err != nil {
+		return nil, fmt.Errorf("kit's centre recipient: %w", err)
+	}
+	return r, nil
+}
+
+// bundleMeta is the bundle's own fields for the local kit.
+func bundleMeta(kit *domain.FieldKit) fieldbundle.Bundle {
+	return fieldbundle.Bundle{Format: fieldbundle.Version, KitID: kit.Id, CentreID: kit.GetString("centre_id"), CreatedAt: time.Now().UTC()}
+}
+
+// sealBatch seals one pushed batch of travelling dossiers for the local kit:
+// encrypted to the centre (version 2) when the kit carries its recipient,
+// signed only (version 1) otherwise.
+func sealBatch(kit *domain.FieldKit, ds []fieldbundle.Dossier) ([]byte, error) {
 	secret, err := kit.Secret()
 	if err != nil {
 		return nil, err
 	}
+	to, err := kitRecipient(kit)
+	if err != nil {
+		return nil, err
+	}
+	b := bundleMeta(kit)
+	b.Dossiers = ds
+	if to == nil {
+		return fieldbundle.SealJSON(fieldbundle.KindBundle, kit.Id, secret, b)
+	}
+	return fieldbundle.SealBundle(secret, to, b)
+}
+
+// writeBundle writes a bundle of recs to w. Version 2 streams: each dossier is
+// read, encrypted and let go of in turn, so a laptop with a gigabyte of scans
+// never holds them all. Version 1 (an old kit) has its length and signature in
+// front, so it is built in memory as before.
+func writeBundle(app core.App, kit *domain.FieldKit, w io.Writer, recs []*core.Record) error {
+	secret, err := kit.Secret()
+	if err != nil {
+		return err
+	}
+	to, err := kitRecipient(kit)
+	if err != nil {
+		return err
+	}
 	fsys, err := app.NewFilesystem()
 	if err != nil {
-		return nil, fmt.Errorf("bundle: storage: %w", err)
+		return fmt.Errorf("bundle: storage: %w", err)
 	}
 	defer fsys.Close()
-	b := fieldbundle.Bundle{Format: fieldbundle.Version, KitID: kit.Id, CentreID: kit.GetString("centre_id"), CreatedAt: time.Now().UTC()}
+	if to == nil {
+		b := bundleMeta(kit)
+		for _, r := range recs {
+			d, err := exportDossier(app, fsys, r)
+			if err != nil {
+				return err
+			}
+			b.Dossiers = append(b.Dossiers, d)
+		}
+		data, err := fieldbundle.SealJSON(fieldbundle.KindBundle, kit.Id, secret, b)
+		if err != nil {
+			return err
+		}
+		if _, err := w.Write(data); err != nil {
+			return fmt.Errorf("bundle: %w", err)
+		}
+		return nil
+	}
+	bw, err := fieldbundle.NewBundleWriter(w, secret, to, bundleMeta(kit))
+	if err != nil {
+		return err
+	}
 	for _, r := range recs {
 		d, err := exportDossier(app, fsys, r)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		b.Dossiers = append(b.Dossiers, d)
+		if err := bw.Add(d); err != nil {
+			return err
+		}
 	}
-	return fieldbundle.SealJSON(fieldbundle.KindBundle, kit.Id, secret, b)
+	return bw.Close()
 }
 
 // setSyncState moves the given dossiers to state, but only those whose state
@@ -192,8 +273,11 @@ func applyAck(app core.App, ack *fieldbundle.Ack, asked map[string]bool) error {
 type syncReport struct {
 	Results []fieldbundle.Result `json:"results"`
 	Counts  map[string]int       `json:"counts"`
-	File    string               `json:"file,omitempty"`
-	Ack     string               `json:"ack,omitempty"` // the signed acknowledgement, base64 (import)
+	// Notices are message keys about the whole bundle: fieldbundle.KeyUnsealed
+	// when it was not encrypted (made by a laptop with an old kit).
+	Notices []string `json:"notices,omitempty"`
+	File    string   `json:"file,omitempty"`
+	Ack     string   `json:"ack,omitempty"` // the signed acknowledgement, base64 (import)
 }
 
 func (r *syncReport) add(res ...fieldbundle.Result) {
@@ -210,10 +294,12 @@ func (r *syncReport) add(res ...fieldbundle.Result) {
 type progressFunc func(done, total int)
 
 // pushToCentre sends the laptop's unconfirmed dossiers (or only the ids given)
-// to the centre at the centre URL in signed batches, and marks each batch from the
-// centre's signed answer. A cut connection stops the run with
-// error.field_centre_unreachable; what was confirmed stays confirmed and the
-// next run sends the rest again (re-sends are no-ops at the centre).
+// to the centre at the centre URL in sealed batches (pushBatchSize dossiers or
+// pushBatchBytes of scans), and marks each batch from the centre's signed
+// answer. A cut connection stops the run with error.field_centre_unreachable;
+// what was confirmed stays confirmed and the next run sends the rest again
+// (re-sends are no-ops at the centre). A refusal of the centre (a retired kit)
+// stops it with the centre's message key.
 func pushToCentre(ctx context.Context, app core.App, client *http.Client, centre string, only []string, progress progressFunc) (*syncReport, error) {
 	kit, err := domain.FindLocalKit(app)
 	if err != nil {
@@ -230,40 +316,68 @@ func pushToCentre(ctx context.Context, app core.App, client *http.Client, centre
 	if err != nil {
 		return nil, err
 	}
+	fsys, err := app.NewFilesystem()
+	if err != nil {
+		return nil, fmt.Errorf("push: storage: %w", err)
+	}
+	defer fsys.Close()
 	url := strings.TrimRight(centre, "/") + "/api/motcua/field/sync"
 	rep := &syncReport{}
 	rep.add()
-	for start := 0; start < len(recs); start += pushBatchSize {
-		batch := recs[start:min(start+pushBatchSize, len(recs))]
+	var batch []fieldbundle.Dossier
+	var batchBytes int64
+	sent := 0
+	send := func() error {
 		ids := make([]string, len(batch))
 		asked := make(map[string]bool, len(batch))
-		for i, r := range batch {
-			ids[i] = r.Id
-			asked[r.Id] = true
+		for i, d := range batch {
+			ids[i] = d.ID
+			asked[d.ID] = true
 		}
-		body, err := sealBatch(app, kit, batch)
+		body, err := sealBatch(kit, batch)
 		if err != nil {
-			return rep, err
+			return err
 		}
 		// "sent" before the request: if the answer is lost, the officer sees that
 		// these may already be at the centre, and the next run asks again.
 		if err := setSyncState(app, ids, domain.SyncSent, domain.SyncPending); err != nil {
-			return rep, err
+			return err
 		}
 		ack, err := postBatch(ctx, client, url, kit.Id, secret, body)
 		if err != nil {
-			return rep, err
+			return err
 		}
 		if err := applyAck(app, ack, asked); err != nil {
-			return rep, err
+			return err
 		}
 		for _, r := range ack.Results {
 			if asked[r.ID] {
 				rep.add(r)
 			}
 		}
+		sent += len(batch)
+		batch, batchBytes = batch[:0], 0
 		if progress != nil {
-			progress(start+len(batch), len(recs))
+			progress(sent, len(recs))
+		}
+		return nil
+	}
+	for _, r := range recs {
+		d, err := exportDossier(app, fsys, r)
+		if err != nil {
+			return rep, err
+		}
+		batch = append(batch, d)
+		batchBytes += d.DataSize()
+		if len(batch) >= pushBatchSize || batchBytes >= pushBatchBytes {
+			if err := send(); err != nil {
+				return rep, err
+			}
+		}
+	}
+	if len(batch) > 0 {
+		if err := send(); err != nil {
+			return rep, err
 		}
 	}
 	return rep, nil
@@ -275,7 +389,7 @@ func postBatch(ctx context.Context, client *http.Client, url, kitID string, secr
 	if err != nil {
 		return nil, fmt.Errorf("push: %w", err)
 	}
-	req.Header.Set("Content-Type", "application/octet-stream")
+	req.Header.Set("Content-Type", bundleContentType)
 	res, err := client.Do(req)
 	if err != nil {
 		return nil, base.KeyedError(http.StatusBadGateway, "error.field_centre_unreachable")
@@ -304,8 +418,8 @@ func postBatch(ctx context.Context, client *http.Client, url, kitID string, secr
 }
 
 // exportBundleFile writes every unconfirmed dossier of the laptop into one
-// signed bundle file in dir (written under a temporary name, synced to disk,
-// then renamed, so a pulled USB stick never holds half a bundle under the real
+// bundle file in dir (written under a temporary name, synced to disk, then
+// renamed, so a pulled USB stick never holds half a bundle under the real
 // name) and marks pending dossiers sent.
 func exportBundleFile(app core.App, dir string, progress progressFunc) (*syncReport, error) {
 	kit, err := domain.FindLocalKit(app)
@@ -315,16 +429,19 @@ func exportBundleFile(app core.App, dir string, progress progressFunc) (*syncRep
 	if kit == nil {
 		return nil, base.KeyedError(http.StatusConflict, "error.field_mode_only")
 	}
-	data, ids, err := exportBundleBytes(app, kit, progress)
+	recs, err := outgoingDossiers(app, nil)
 	if err != nil {
 		return nil, err
 	}
-	name := fmt.Sprintf("motcua-%s-%s.mcbundle", asciiSlug(kit.Team()), time.Now().In(base.Zone).Format("20060102-150405"))
-	path := filepath.Join(dir, name)
-	if err := writeFileSynced(path, data); err != nil {
+	path := filepath.Join(dir, bundleFileName(kit))
+	err = writeSynced(path, func(w io.Writer) error { return writeBundle(app, kit, w, recs) })
+	if err != nil {
 		return nil, err
 	}
-	if err := setSyncState(app, ids, domain.SyncSent, domain.SyncPending); err != nil {
+	if progress != nil {
+		progress(len(recs), len(recs))
+	}
+	if err := setSyncState(app, recordIDs(recs), domain.SyncSent, domain.SyncPending); err != nil {
 		return nil, err
 	}
 	rep := &syncReport{File: path}
@@ -332,35 +449,38 @@ func exportBundleFile(app core.App, dir string, progress progressFunc) (*syncRep
 	return rep, nil
 }
 
-// exportBundleBytes seals every unconfirmed dossier of the laptop in one bundle.
-func exportBundleBytes(app core.App, kit *domain.FieldKit, progress progressFunc) ([]byte, []string, error) {
-	recs, err := outgoingDossiers(app, nil)
-	if err != nil {
-		return nil, nil, err
-	}
+// bundleFileName is an ASCII name for a bundle of the kit, made now.
+func bundleFileName(kit *domain.FieldKit) string {
+	return fmt.Sprintf("motcua-%s-%s.mcbundle", asciiSlug(kit.Team()), time.Now().In(base.Zone).Format("20060102-150405"))
+}
+
+func recordIDs(recs []*core.Record) []string {
 	ids := make([]string, len(recs))
 	for i, r := range recs {
 		ids[i] = r.Id
 	}
-	data, err := sealBatch(app, kit, recs)
-	if err != nil {
-		return nil, nil, err
-	}
-	if progress != nil {
-		progress(len(recs), len(recs))
-	}
-	return data, ids, nil
+	return ids
 }
 
 // writeFileSynced writes data to path through a temporary file, fsync and rename.
 func writeFileSynced(path string, data []byte) error {
+	return writeSynced(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// writeSynced writes a file at path with write, through a temporary file
+// (0600: a kit or bundle is nobody else's to read), fsync and rename.
+func writeSynced(path string, write func(io.Writer) error) error {
 	tmp := path + ".part"
 	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if _, err := f.Write(data); err != nil {
+	if err := write(f); err != nil {
 		f.Close()
+		os.Remove(tmp)
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := f.Sync(); err != nil {
@@ -376,274 +496,6 @@ func writeFileSynced(path string, data []byte) error {
 	return nil
 }
 
-// importBundle takes a team's bundle in at the centre. The whole file is
-// verified (kit known to this centre, signature, centre identity) before
-// anything is written; then the dossiers are committed in batches (a batch
-// with a dossier that cannot be written is redone one dossier at a time).
-// It returns the signed acknowledgement and the report.
-func importBundle(app core.App, data []byte, progress progressFunc) (*syncReport, []byte, error) {
-	if kit, err := domain.FindLocalKit(app); err != nil {
-		return nil, nil, err
-	} else if kit != nil {
-		return nil, nil, base.KeyedError(http.StatusConflict, "error.field_centre_only")
-	}
-	var kit *domain.FieldKit
-	b, err := fieldbundle.ReadBundle(data, func(kitID string) ([]byte, error) {
-		k, err := domain.FindIssuedKit(app, kitID)
-		if err != nil {
-			return nil, base.KeyedError(http.StatusForbidden, "error.field_kit_unknown")
-		}
-		kit = k
-		return k.Secret()
-	})
-	if err != nil {
-		return nil, nil, fieldKeyedError(err)
-	}
-	office, err := domain.FindOffice(app)
-	if err != nil {
-		return nil, nil, err
-	}
-	if b.CentreID != office.Id || kit.GetString("centre_id") != office.Id {
-		return nil, nil, base.KeyedError(http.StatusForbidden, "error.field_kit_foreign")
-	}
-	rep := &syncReport{}
-	rep.add()
-	for start := 0; start < len(b.Dossiers); start += importBatchSize {
-		end := min(start+importBatchSize, len(b.Dossiers))
-		rep.add(importDossiers(app, kit.Id, b.Dossiers[start:end])...)
-		if progress != nil {
-			progress(end, len(b.Dossiers))
-		}
-	}
-	if err := noteKitSync(app, kit); err != nil {
-		app.Logger().Error("field import: kit sync note", "kit", kit.Id, "error", err)
-	}
-	secret, err := kit.Secret()
-	if err != nil {
-		return nil, nil, err
-	}
-	ack, err := fieldbundle.SealJSON(fieldbundle.KindAck, kit.Id, secret,
-		fieldbundle.Ack{Format: fieldbundle.Version, KitID: kit.Id, At: time.Now().UTC(), Results: rep.Results})
-	if err != nil {
-		return nil, nil, err
-	}
-	return rep, ack, nil
-}
-
-// noteKitSync records when a kit last brought dossiers back and how many it has.
-func noteKitSync(app core.App, kit *domain.FieldKit) error {
-	var n int
-	err := app.DB().Select("COUNT(*)").From(base.ColDossiers).Where(dbx.HashExp{"field_kit": kit.Id}).Row(&n)
-	if err != nil {
-		return err
-	}
-	kit.Set("last_sync_at", time.Now())
-	kit.Set("synced", n)
-	return app.Save(kit)
-}
-
-// importBatchSize is how many dossiers the centre commits in one
-// transaction. With synchronous=FULL every commit waits for the disk, so one
-// commit per dossier would cost about 5 ms each; a batch of 100 costs one.
-const importBatchSize = 100
-
-// errBatchFailed rolls a batch back so that its dossiers are taken one by one.
-var errBatchFailed = errors.New("field import: a dossier of the batch could not be written")
-
-// importDossiers writes a slice of travelling dossiers at the centre: all in
-// one transaction, or, when one of them cannot be written, each in its own
-// transaction so that the others are still taken and the bad one is reported.
-func importDossiers(app core.App, kitID string, ds []fieldbundle.Dossier) []fieldbundle.Result {
-	results := make([]fieldbundle.Result, len(ds))
-	err := app.RunInTransaction(func(tx core.App) error {
-		for i, d := range ds {
-			res, err := importDossierTx(tx, kitID, d)
-			if err != nil {
-				return errBatchFailed
-			}
-			results[i] = res
-		}
-		return nil
-	})
-	if err == nil {
-		return results
-	}
-	for i, d := range ds {
-		results[i] = importDossier(app, kitID, d)
-	}
-	return results
-}
-
-// importDossier writes one travelling dossier in its own transaction; a
-// dossier that cannot be written is reported failed, with the reason logged.
-func importDossier(app core.App, kitID string, d fieldbundle.Dossier) fieldbundle.Result {
-	var res fieldbundle.Result
-	err := app.RunInTransaction(func(tx core.App) error {
-		var err error
-		res, err = importDossierTx(tx, kitID, d)
-		return err
-	})
-	if err != nil {
-		app.Logger().Error("field import: dossier not written", "dossier", d.ID, "error", err)
-		code, _ := d.Fields["code"].(string)
-		res = fieldbundle.Result{ID: d.ID, Code: code, Outcome: fieldbundle.OutcomeFailed, Key: "error.field_dossier_invalid"}
-	}
-	return res
-}
-
-// importDossierTx writes one travelling dossier at the centre, with its events
-// and scans, inside tx, unless the centre already has it (exists), has other
-// content under its id or code (conflict), or it has no code (failed). An
-// error means something was half written: the caller rolls tx back.
-func importDossierTx(tx core.App, kitID string, d fieldbundle.Dossier) (fieldbundle.Result, error) {
-	code, _ := d.Fields["code"].(string)
-	res := fieldbundle.Result{ID: d.ID, Code: code}
-	hash, err := fieldbundle.ContentHash(d)
-	if err != nil {
-		res.Outcome, res.Key = fieldbundle.OutcomeFailed, "error.field_dossier_invalid"
-		return res, nil
-	}
-	res.Hash = hash
-	if existing, err := tx.FindRecordById(base.ColDossiers, d.ID); err == nil {
-		if existing.GetString("field_hash") == hash {
-			res.Outcome = fieldbundle.OutcomeExists
-		} else {
-			res.Outcome, res.Key = fieldbundle.OutcomeConflict, "error.field_content_differs"
-		}
-		return res, nil
-	}
-	if code == "" {
-		res.Outcome, res.Key = fieldbundle.OutcomeFailed, "error.field_dossier_invalid"
-		return res, nil
-	}
-	if _, err := domain.FindDossierByCode(tx, code); err == nil {
-		res.Outcome, res.Key = fieldbundle.OutcomeConflict, "error.field_code_taken"
-		return res, nil
-	}
-	col, err := tx.FindCachedCollectionByNameOrId(base.ColDossiers)
-	if err != nil {
-		return res, err
-	}
-	r := core.NewRecord(col)
-	fields := make(map[string]any, len(d.Fields))
-	for k, v := range d.Fields {
-		if !slices.Contains(dossierLocalFields, k) && k != "id" {
-			fields[k] = v
-		}
-	}
-	r.Load(fields)
-	r.Id = d.ID
-	for _, rel := range []string{"received_by", "assignee"} {
-		clearMissingStaff(tx, r, rel)
-	}
-	r.Set("field_kit", kitID)
-	r.Set("field_hash", hash)
-	r.Set("sync_state", "")
-	r.Set("search", domain.DossierSearchKey(r))
-	if len(d.Files) > 0 {
-		files := make([]any, 0, len(d.Files))
-		for _, f := range d.Files {
-			ff, err := filesystem.NewFileFromBytes(f.Data, f.Name)
-			if err != nil {
-				return res, fmt.Errorf("scan %s: %w", f.Name, err)
-			}
-			ff.Name = f.Name // keep the laptop's stored name
-			files = append(files, ff)
-		}
-		r.Set("scans", files)
-	}
-	if err := tx.Save(r); err != nil {
-		return res, fmt.Errorf("dossier %s: %w", d.ID, err)
-	}
-	evCol, err := tx.FindCachedCollectionByNameOrId(base.ColDossierEvents)
-	if err != nil {
-		return res, err
-	}
-	for _, ev := range d.Events {
-		er := core.NewRecord(evCol)
-		id, _ := ev["id"].(string)
-		fields := make(map[string]any, len(ev))
-		for k, v := range ev {
-			if k != "id" {
-				fields[k] = v
-			}
-		}
-		er.Load(fields)
-		er.Id = id
-		er.Set("dossier", d.ID)
-		for _, rel := range []string{"actor", "assignee"} {
-			clearMissingStaff(tx, er, rel)
-		}
-		if err := tx.Save(er); err != nil {
-			return res, fmt.Errorf("event %s of %s: %w", id, d.ID, err)
-		}
-	}
-	res.Outcome = fieldbundle.OutcomeNew
-	return res, nil
-}
-
-// clearMissingStaff empties a staff relation whose account the centre does not
-// have (deleted since the kit was made), so the dossier is not lost over it;
-// the officer's name stays in actor_name.
-func clearMissingStaff(tx core.App, r *core.Record, field string) {
-	id := r.GetString(field)
-	if id == "" {
-		return
-	}
-	if _, err := tx.FindRecordById(base.ColStaff, id); err != nil {
-		r.Set(field, "")
-	}
-}
-
-// handleFieldSync is POST /api/motcua/field/sync at the centre: one signed
-// batch from a team laptop. The kit id and the HMAC of the body with the kit's
-// secret authenticate it; no staff token is needed. The answer is the signed
-// acknowledgement.
-func handleFieldSync(e *core.RequestEvent) error {
-	data, err := io.ReadAll(e.Request.Body)
-	if err != nil {
-		return base.KeyedError(http.StatusBadRequest, fieldbundle.KeyDamaged)
-	}
-	_, ack, err := importBundle(e.App, data, nil)
-	if err != nil {
-		return err
-	}
-	return e.Blob(http.StatusOK, "application/octet-stream", ack)
-}
-
-// handleFieldImport is POST /api/motcua/field/import at the centre: a leader
-// uploads a bundle file (multipart field "bundle", or the raw body). The answer
-// is the report with the signed acknowledgement, which the laptop can take in
-// with "motcua field confirm".
-func handleFieldImport(e *core.RequestEvent) error {
-	data, err := uploadedBundle(e)
-	if err != nil {
-		return err
-	}
-	rep, ack, err := importBundle(e.App, data, nil)
-	if err != nil {
-		return err
-	}
-	rep.Ack = base64.StdEncoding.EncodeToString(ack)
-	return e.JSON(http.StatusOK, rep)
-}
-
-func uploadedBundle(e *core.RequestEvent) ([]byte, error) {
-	if strings.HasPrefix(e.Request.Header.Get("Content-Type"), "multipart/form-data") {
-		f, _, err := e.Request.FormFile("bundle")
-		if err != nil {
-			return nil, base.KeyedError(http.StatusBadRequest, "error.field_bundle_missing")
-		}
-		defer f.Close()
-		return io.ReadAll(f)
-	}
-	data, err := io.ReadAll(e.Request.Body)
-	if err != nil || len(data) == 0 {
-		return nil, base.KeyedError(http.StatusBadRequest, "error.field_bundle_missing")
-	}
-	return data, nil
-}
-
 // handleFieldPush is POST /api/motcua/field/push on the laptop {"to": "http://centre:8090",
 // "only": ["id"]}: the laptop's server pushes to the centre for the officer.
 func handleFieldPush(e *core.RequestEvent) error {
@@ -656,34 +508,34 @@ func handleFieldPush(e *core.RequestEvent) error {
 	}
 	rep, err := pushToCentre(e.Request.Context(), e.App, &http.Client{Timeout: 2 * time.Minute}, body.To, body.Only, nil)
 	if err != nil {
-		var ae *router.ApiError
-		if errors.As(err, &ae) {
-			ae.Data["done"] = rep
-			return ae
-		}
-		return err
+		return withReport(err, rep)
 	}
 	return e.JSON(http.StatusOK, rep)
 }
 
 // handleFieldExport is GET /api/motcua/field/export on the laptop: the bundle
-// of every unconfirmed dossier, downloaded to be carried on a USB stick.
+// of every unconfirmed dossier, downloaded to be carried on a USB stick. It
+// streams; a failure half-way cuts the download, which the centre refuses
+// (a version-2 bundle ends with its signature), and marks nothing sent.
 func handleFieldExport(e *core.RequestEvent) error {
 	kit, err := domain.FindLocalKit(e.App)
 	if err != nil {
 		return err
 	}
-	data, ids, err := exportBundleBytes(e.App, kit, nil)
+	recs, err := outgoingDossiers(e.App, nil)
 	if err != nil {
 		return err
 	}
-	if err := setSyncState(e.App, ids, domain.SyncSent, domain.SyncPending); err != nil {
-		return err
+	h := e.Response.Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Disposition", `attachment; filename="`+bundleFileName(kit)+`"`)
+	h.Set("Content-Type", bundleContentType)
+	e.Response.WriteHeader(http.StatusOK)
+	if err := writeBundle(e.App, kit, e.Response, recs); err != nil {
+		e.App.Logger().Error("field export: cut", "error", err)
+		return nil // the status line is gone; the cut file is refused at the centre
 	}
-	name := fmt.Sprintf("motcua-%s-%s.mcbundle", asciiSlug(kit.Team()), time.Now().In(base.Zone).Format("20060102-150405"))
-	e.Response.Header().Set("Cache-Control", "no-store")
-	e.Response.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	return e.Blob(http.StatusOK, "application/octet-stream", data)
+	return setSyncState(e.App, recordIDs(recs), domain.SyncSent, domain.SyncPending)
 }
 
 // confirmFromAck takes the centre's signed acknowledgement in on the laptop
@@ -710,9 +562,16 @@ func confirmFromAck(app core.App, data []byte) (*fieldbundle.Ack, error) {
 // handleFieldConfirm is POST /api/motcua/field/confirm on the laptop: upload
 // the acknowledgement file the centre gave for an imported bundle.
 func handleFieldConfirm(e *core.RequestEvent) error {
-	data, err := uploadedBundle(e)
+	body, err := uploadedFile(e)
 	if err != nil {
 		return err
+	}
+	data, err := io.ReadAll(io.LimitReader(body, maxAckBytes+1))
+	if err != nil || len(data) == 0 {
+		return base.KeyedError(http.StatusBadRequest, "error.field_bundle_missing")
+	}
+	if len(data) > maxAckBytes {
+		return base.KeyedError(http.StatusRequestEntityTooLarge, fieldbundle.KeyTooLarge)
 	}
 	ack, err := confirmFromAck(e.App, data)
 	if err != nil {
@@ -723,14 +582,23 @@ func handleFieldConfirm(e *core.RequestEvent) error {
 	return e.JSON(http.StatusOK, rep)
 }
 
+// bindFieldSyncRoutes serves the return of dossiers. Every body is capped to
+// what its work needs (a bundle: maxBundleBytes, checked by the bundle reader
+// as it streams; an acknowledgement: maxAckBytes; the push order: smallBody),
+// and nothing is read before the caller is known: a leader's or officer's
+// token, or, for sync, the kit named in the bundle's first bytes. The bundle
+// routes read their body themselves (base.LargeBody, and not through
+// PocketBase's body limit, which would keep a copy of it).
 func bindFieldSyncRoutes(se *core.ServeEvent) {
-	limit := apis.BodyLimit(maxBundleBytes)
-	se.Router.POST("/api/motcua/field/sync", handleFieldSync).Bind(limit)
-	se.Router.POST("/api/motcua/field/import", handleFieldImport).Bind(limit).BindFunc(base.RequireStaff(base.RoleLeader))
+	se.Router.POST("/api/motcua/field/sync", handleFieldSync).
+		Bind(base.LargeBody()).Unbind(apis.DefaultBodyLimitMiddlewareId)
+	se.Router.POST("/api/motcua/field/import", handleFieldImport).
+		Bind(base.LargeBody()).Unbind(apis.DefaultBodyLimitMiddlewareId).BindFunc(base.RequireStaff(base.RoleLeader))
 	laptop := se.Router.Group("/api/motcua/field")
 	laptop.BindFunc(base.RequireStaff())
 	laptop.BindFunc(requireFieldMode)
-	laptop.POST("/push", handleFieldPush)
+	laptop.POST("/push", handleFieldPush).Bind(apis.BodyLimit(smallBody))
 	laptop.GET("/export", handleFieldExport)
-	laptop.POST("/confirm", handleFieldConfirm).Bind(limit)
+	laptop.POST("/confirm", handleFieldConfirm).Bind(base.LargeBody(), apis.BodyLimit(maxAckBytes+formSlack))
+	clearIncoming(se.App)
 }

@@ -50,6 +50,16 @@ const (
 // minutes. Tests lower it.
 var kitWorkFactor = 18
 
+// SetKitWorkFactor sets the scrypt cost (log2 N) of kits sealed and opened
+// from now on and returns the one before. It exists for the tests of the
+// packages that make and open kits, where each kit would otherwise cost a
+// second and 256 MiB; the appliance never calls it.
+func SetKitWorkFactor(logN int) int {
+	old := kitWorkFactor
+	kitWorkFactor = logN
+	return old
+}
+
 // NewKitCode makes a one-time code, formatted for the screen: "1234 5678 9012".
 func NewKitCode() (string, error) {
 	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000_000_000))

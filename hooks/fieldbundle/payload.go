@@ -79,12 +79,19 @@ const (
 	OutcomeFailed   = "failed"   // could not be written (see Key); sending again may work
 )
 
-// Result is the centre's answer for one dossier.
+// Result is the centre's answer for one dossier: its id on the laptop, its
+// code, the outcome and, for a refusal, the message key of the reason (and
+// the dossier field it concerns, if one). A dossier taken in may carry a
+// notice (a message key: the due date was recomputed, the dossier got another
+// id at the centre, NewID).
 type Result struct {
 	ID      string `json:"id"`
 	Code    string `json:"code"`
 	Outcome string `json:"outcome"`
 	Key     string `json:"key,omitempty"`
+	Field   string `json:"field,omitempty"`
+	Notice  string `json:"notice,omitempty"`
+	NewID   string `json:"new_id,omitempty"`
 	Hash    string `json:"hash,omitempty"`
 }
 

@@ -4,19 +4,14 @@ import (
 	"database/sql"
 	"fmt"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/types"
 
-	"motcua/hooks/catalog"
 	"motcua/hooks/idcard"
 	"motcua/hooks/internal/base"
 	"motcua/hooks/internal/domain"
 	"motcua/hooks/internal/sqlitex"
-	"motcua/hooks/textnorm"
 )
 
 // Intake is POST /api/collections/dossiers/records by a reception or field
@@ -112,12 +107,17 @@ type intakePlan struct {
 // submitted values, body the raw ones) and fills the server fields, over
 // whatever a client sent for them. Nothing is written yet.
 func prepareIntake(app core.App, auth, r *core.Record, body map[string]any) (*intakePlan, error) {
-	now := time.Now()
-	bad := normalizeApplicant(r, body, now)
+	now := base.Now(app)
+	// A PC clock set back by a flat battery (or far ahead) would date the
+	// dossier, its code and its due date wrongly: refuse before anything.
+	if err := domain.CheckClock(app, now); err != nil {
+		return nil, err
+	}
+	bad := domain.NormalizeApplicant(r, body, now)
 	proc, key := intakeProcedure(app, r.GetString("procedure"))
 	if key != "" {
 		bad["procedure"] = key
-	} else if k := checkPapers(r, proc); k != "" {
+	} else if k := domain.CheckPapers(r, proc); k != "" {
 		bad["papers"] = k
 	}
 	if len(bad) > 0 {
@@ -144,6 +144,7 @@ func prepareIntake(app core.App, auth, r *core.Record, body map[string]any) (*in
 	for _, f := range []string{"assignee", "paused_at", "finished_at", "returned_at"} {
 		r.Set(f, "")
 	}
+	r.Set("entered_late", false) // only a key-in of an emergency receipt sets it (emergency.go)
 	iss.Apply(r, auth)
 	if r.GetString("channel") == "" {
 		r.Set("channel", domain.ChannelInPerson)
@@ -175,84 +176,6 @@ func (p *intakePlan) receiveEvent(r, auth *core.Record) domain.Event {
 	}
 }
 
-// rawString reads a submitted value as text ("" when absent).
-func rawString(body map[string]any, name string) string {
-	switch v := body[name].(type) {
-	case nil:
-		return ""
-	case string:
-		return v
-	case float64:
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	default:
-		return fmt.Sprint(v)
-	}
-}
-
-// normalizeApplicant checks and normalises the applicant fields in place and
-// returns one message key per bad field. Text is NFC with tidy white space;
-// garbled text (a scanner in the wrong keyboard mode) is refused, never saved.
-func normalizeApplicant(r *core.Record, body map[string]any, now time.Time) map[string]string {
-	bad := map[string]string{}
-	for _, f := range []string{"applicant_name", "applicant_address", "notes"} {
-		v := textnorm.NFC(rawString(body, f))
-		r.Set(f, v)
-		if f != "notes" && idcard.Garbled(v) {
-			bad[f] = "error.text_garbled"
-		}
-	}
-	if r.GetString("applicant_name") == "" {
-		bad["applicant_name"] = "error.name_required"
-	}
-	if id := textnorm.NFC(rawString(body, "applicant_id_number")); id != "" && !textnorm.ValidIDNumber(id) {
-		bad["applicant_id_number"] = "error.id_number_invalid"
-	} else {
-		r.Set("applicant_id_number", id)
-	}
-	if old := textnorm.NFC(rawString(body, "applicant_old_id")); old != "" && (len(old) != 9 || !textnorm.ValidIDNumber(old)) {
-		bad["applicant_old_id"] = "error.old_id_invalid"
-	} else {
-		r.Set("applicant_old_id", old)
-	}
-	if phone, err := textnorm.NormalizePhone(rawString(body, "applicant_phone")); err != nil {
-		bad["applicant_phone"] = textnorm.KeyPhoneInvalid
-	} else {
-		r.Set("applicant_phone", phone)
-	}
-	switch g := rawString(body, "applicant_gender"); g {
-	case "", idcard.GenderMale, idcard.GenderFemale:
-		r.Set("applicant_gender", g)
-	default:
-		bad["applicant_gender"] = "error.gender_invalid"
-	}
-	// PocketBase has already turned the submitted date into a DateTime (a string
-	// it cannot read becomes empty, like an absent date), so what is checked here
-	// is the date itself: a real day from 1900 up to today in Vietnam.
-	if s := strings.TrimSpace(rawString(body, "applicant_birth_date")); s != "" {
-		dt, err := types.ParseDateTime(s)
-		y, m, d := now.In(base.Zone).Date()
-		today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-		switch {
-		case err != nil || dt.IsZero() || dt.Time().Year() < 1900:
-			bad["applicant_birth_date"] = "error.birth_date_invalid"
-		case dt.Time().After(today):
-			bad["applicant_birth_date"] = "error.birth_date_future"
-		default:
-			r.Set("applicant_birth_date", dt)
-		}
-	} else {
-		r.Set("applicant_birth_date", "")
-	}
-	normalizeSMS(r, body, bad) // sms_consent.go
-	switch c := rawString(body, "channel"); c {
-	case "", "in_person", "online", "postal":
-		r.Set("channel", c)
-	default:
-		bad["channel"] = "error.channel_invalid"
-	}
-	return bad
-}
-
 // intakeProcedure finds the procedure asked for; it must exist and be active.
 func intakeProcedure(app core.App, id string) (*core.Record, string) {
 	if id == "" {
@@ -268,71 +191,12 @@ func intakeProcedure(app core.App, id string) (*core.Record, string) {
 	return p, ""
 }
 
-// receivedPaper is one paper the officer ticked, as the client sends it: the
-// checklist position (index, from 0) or the paper's Vietnamese name, original
-// or copy, and how many.
-type receivedPaper struct {
-	Index *int   `json:"index"`
-	Name  string `json:"name"`
-	Kind  string `json:"kind"`
-	Count int    `json:"count"`
-}
-
-// storedPaper is a received paper as the dossier keeps it: the names are
-// copied from the checklist so that a reprinted receipt is the same receipt
-// even after the catalogue is edited.
-type storedPaper struct {
-	Index  int    `json:"index"`
-	NameVI string `json:"name_vi"`
-	NameKM string `json:"name_km"`
-	Kind   string `json:"kind"`
-	Count  int    `json:"count"`
-}
-
-// checkPapers checks the ticked papers against the procedure's checklist and
-// rewrites the papers field in the stored form. Every paper must be on the
-// checklist (once), be an original or a copy, count 1–99, and every required
-// paper must be there: an incomplete dossier is not taken in (the officer prints
-// the request to supplement or the refusal instead).
-func checkPapers(r *core.Record, proc *core.Record) string {
-	var checklist []catalog.Paper
-	_ = proc.UnmarshalJSONField("papers", &checklist)
-	var got []receivedPaper
-	if err := r.UnmarshalJSONField("papers", &got); err != nil {
-		return "error.papers_invalid"
-	}
-	seen := map[int]bool{}
-	out := make([]storedPaper, 0, len(got))
-	for _, g := range got {
-		idx := -1
-		if g.Index != nil {
-			idx = *g.Index
-		} else if name := textnorm.NFC(g.Name); name != "" {
-			for i, p := range checklist {
-				if textnorm.NFC(p.NameVI) == name {
-					idx = i
-					break
-				}
-			}
-		}
-		if idx < 0 || idx >= len(checklist) || seen[idx] {
-			return "error.papers_unknown"
-		}
-		if (g.Kind != catalog.PaperOriginal && g.Kind != catalog.PaperCopy) || g.Count < 1 || g.Count > 99 {
-			return "error.papers_invalid"
-		}
-		seen[idx] = true
-		p := checklist[idx]
-		out = append(out, storedPaper{Index: idx, NameVI: p.NameVI, NameKM: p.NameKM, Kind: g.Kind, Count: g.Count})
-	}
-	for i, p := range checklist {
-		if p.Required && !seen[i] {
-			return "error.papers_missing"
-		}
-	}
-	r.Set("papers", out)
-	return ""
-}
+// The papers as the client sends them and as the dossier keeps them; the
+// checks live in domain (applicant.go), shared with the field import.
+type (
+	receivedPaper = domain.ReceivedPaper
+	storedPaper   = domain.StoredPaper
+)
 
 // handleIDCardParse parses a scanned ID-card QR with the same parser the
 // server trusts (POST /api/motcua/idcard/parse {"text": "..."}), so the form

@@ -15,6 +15,7 @@ func Register(app core.App) {
 		base.ServeStep{Name: "intake", Bind: bindIntakeRoutes},
 		base.ServeStep{Name: "qr", Bind: bindQRRoutes},
 		base.ServeStep{Name: "receipt", Bind: bindReceiptRoutes},
+		base.ServeStep{Name: "emergency key-in", Bind: bindEmergencyRoutes},
 	)
 	bindIntakeHooks(app)
 }

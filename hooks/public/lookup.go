@@ -146,6 +146,9 @@ func guardedLookup(e *core.RequestEvent, code, key string) (row *statusRow, answ
 	}
 	row, ok := statusFor(e.App, code, key)
 	if !ok {
+		if answered, err := pendingPaper(e, code, key); answered {
+			return nil, true, err
+		}
 		lim.fail(ip)
 		return nil, true, renderLookupMessage(e, http.StatusNotFound, "lookup.not_found_title", "lookup.not_found")
 	}

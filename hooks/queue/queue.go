@@ -89,7 +89,11 @@ func handleIssueTicket(e *core.RequestEvent) error {
 	if err := checkLanguage(body.Language, true); err != nil {
 		return err
 	}
-	now := time.Now()
+	now := base.Now(e.App)
+	// A wrong PC clock would number the ticket under the wrong day.
+	if err := domain.CheckClock(e.App, now); err != nil {
+		return err
+	}
 	if err := checkReceptionOpen(e.App, now); err != nil {
 		return err
 	}
@@ -98,7 +102,7 @@ func handleIssueTicket(e *core.RequestEvent) error {
 	ahead := 0
 	err := sqlitex.InWriteOrder(e.Request.Context(), e.App, func(tx core.App) error {
 		// Issue times follow the numbers: read the clock holding the writer.
-		now = time.Now()
+		now = base.Now(e.App)
 		var err error
 		group, err = findServiceGroup(tx, body.Group)
 		if err != nil {

@@ -220,6 +220,12 @@ func ReportXLSX(rep *Report) (*bytes.Buffer, error) {
 		_ = f.SetRowHeight(xlsxSheet, row, nameHeight(ln.joined("\n"), xlsxNameWidth))
 		row++
 	}
+	if n := rep.Total.EnteredLate; n > 0 {
+		// A note, not a column: the form has none, and these dossiers are
+		// already counted above under their real time of receipt.
+		set(cell(1, row+1), i18n.T("vi", "report.entered_late", "n", n)+" / "+i18n.T("km", "report.entered_late", "n", n))
+		_ = merge(cell(1, row+1), cell(cols, row+1))
+	}
 	_ = f.SetPanes(xlsxSheet, &excelize.Panes{Freeze: true, XSplit: 2, YSplit: xlsxFirstData - 1,
 		TopLeftCell: cell(3, xlsxFirstData), ActivePane: "bottomRight"})
 	end, err := xlsxClosing(f, rep, row, cols, generatedAt(rep))

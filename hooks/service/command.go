@@ -50,8 +50,10 @@ func (e env) newService(i kservice.Interface, cfg *kservice.Config) (kservice.Se
 
 // Command is "motcua service": install, uninstall, start, stop and status of
 // the operating-system service, and the hidden "service run" the service
-// manager starts. main adds it to app.RootCmd.
+// manager starts. hooks.Commands adds it to app.RootCmd. Every subcommand but
+// "run" leaves the data folder alone (nodata.go).
 func Command(app *pocketbase.PocketBase) *cobra.Command {
+	bindNoDataBootstrap(app, commandLine)
 	return newCommand(app, hostEnv())
 }
 
@@ -74,11 +76,11 @@ func newCommand(app core.App, e env) *cobra.Command {
 	}
 	cmd.PersistentFlags().StringVar(&name, "name", DefaultName, "the service's name (only if two offices share one PC)")
 	cmd.AddCommand(
-		installCommand(app, e, &name),
-		uninstallCommand(e, &name),
-		controlCommand(e, &name, "start", "Start the installed service / Khởi động dịch vụ"),
-		controlCommand(e, &name, "stop", "Stop the service (it starts again at the next boot) / Dừng dịch vụ"),
-		statusCommand(e, &name),
+		markNoData(installCommand(app, e, &name)),
+		markNoData(uninstallCommand(e, &name)),
+		markNoData(controlCommand(e, &name, "start", "Start the installed service / Khởi động dịch vụ")),
+		markNoData(controlCommand(e, &name, "stop", "Stop the service (it starts again at the next boot) / Dừng dịch vụ")),
+		markNoData(statusCommand(e, &name)),
 		runCommand(app, e, &name),
 	)
 	return cmd
@@ -131,7 +133,7 @@ func install(out io.Writer, app core.App, e env, name, httpAddr, user string) er
 	if err != nil {
 		return bilingual("Không tìm thấy trình quản lý dịch vụ", err)
 	}
-	if st, err := s.Status(); err == nil && st != kservice.StatusUnknown {
+	if st, _ := state(s, name); st == StateRunning || st == StateStopped {
 		return bilingual("Dịch vụ đã được cài; gỡ trước bằng \"motcua service uninstall\" (dữ liệu được giữ nguyên)",
 			fmt.Errorf("service %s is already installed; run \"motcua service uninstall\" first (the data stays)", name))
 	}
@@ -189,16 +191,18 @@ func uninstallCommand(e env, name *string) *cobra.Command {
 				return bilingual("Không tìm thấy trình quản lý dịch vụ", err)
 			}
 			in, _ := readInstalled(*name, e.userService)
-			if st, err := s.Status(); err == nil && st == kservice.StatusRunning {
+			switch st, _ := state(s, *name); st {
+			case StateRunning:
 				if err := s.Stop(); err != nil {
 					return bilingual("Không dừng được dịch vụ", err)
 				}
-			} else if errors.Is(err, kservice.ErrNotInstalled) {
+			case StateNotInstalled:
 				return bilingual("Dịch vụ chưa được cài", fmt.Errorf("service %s is not installed", *name))
 			}
 			if err := s.Uninstall(); err != nil {
 				return installError(e.goos, err)
 			}
+			afterUninstall(s.Platform(), *name)
 			if e.goos == "windows" && e.system == nil {
 				_ = runNetsh(firewallDeleteCmd(*name))
 			}
@@ -229,7 +233,7 @@ func controlCommand(e env, name *string, action, short string) *cobra.Command {
 				err = s.Stop()
 			}
 			if err != nil {
-				if _, serr := s.Status(); errors.Is(serr, kservice.ErrNotInstalled) {
+				if st, _ := state(s, *name); st == StateNotInstalled {
 					return bilingual("Dịch vụ chưa được cài: chạy \"motcua service install\" trước",
 						fmt.Errorf("service %s is not installed: run \"motcua service install\" first", *name))
 				}
@@ -275,12 +279,15 @@ var stateVi = map[State]string{
 	StateUnknown:      "không rõ",
 }
 
-func state(s kservice.Service) (State, error) {
+func state(s kservice.Service, name string) (State, error) {
 	st, err := s.Status()
 	switch {
 	case errors.Is(err, kservice.ErrNotInstalled):
 		return StateNotInstalled, nil
 	case err != nil:
+		if fb, ok := fallbackState(s.Platform(), name); ok {
+			return fb, nil
+		}
 		return StateUnknown, err
 	case st == kservice.StatusRunning:
 		return StateRunning, nil
@@ -291,7 +298,7 @@ func state(s kservice.Service) (State, error) {
 }
 
 func printStatus(out io.Writer, s kservice.Service, name string, userService bool) error {
-	st, err := state(s)
+	st, err := state(s, name)
 	fmt.Fprintf(out, "Dịch vụ / service %s: %s / %s (%s)\n", name, stateVi[st], st, s.Platform())
 	if err != nil {
 		fmt.Fprintf(out, "  (%v)\n", err)

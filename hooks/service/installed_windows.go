@@ -36,3 +36,9 @@ func readInstalled(name string, _ bool) (Installed, error) {
 	}
 	return fromArgs(args), nil
 }
+
+// fallbackState: the Service Control Manager reports the state directly.
+func fallbackState(string, string) (State, bool) { return "", false }
+
+// afterUninstall: the Service Control Manager leaves nothing behind.
+func afterUninstall(string, string) {}

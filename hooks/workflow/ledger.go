@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -46,6 +47,10 @@ type ledgerRow struct {
 	CollectedBy     string `db:"collected_by" json:"collected_by"`
 	ExtensionReason string `db:"extension_reason" json:"extension_reason"`
 	Timeliness      string `db:"-" json:"timeliness"`
+
+	// EnteredLate marks a dossier keyed in late from an emergency receipt
+	// ("nhập bù"); it is listed under its real time of receipt.
+	EnteredLate bool `db:"entered_late" json:"entered_late"`
 }
 
 // ledgerRange reads ?from=&to= (office dates, inclusive) as [start, end).
@@ -63,7 +68,7 @@ func ledgerRange(e *core.RequestEvent) (from, to time.Time, err error) {
 func findLedger(app core.App, from, to time.Time) ([]ledgerRow, error) {
 	rows := []ledgerRow{}
 	err := app.DB().NewQuery(`SELECT d.id, d.code, d.received_at, d.applicant_name, d.due_at, d.finished_at,
-		d.returned_at, d.status, d.collected_by, d.extension_reason,
+		d.returned_at, d.status, d.collected_by, d.extension_reason, d.entered_late,
 		COALESCE(p.name_vi, '') AS procedure_vi, COALESCE(p.name_km, '') AS procedure_km, COALESCE(s.name, '') AS assignee_name
 		FROM dossiers d LEFT JOIN procedures p ON p.id = d.procedure LEFT JOIN staff s ON s.id = d.assignee
 		WHERE d.received_at >= {:from} AND d.received_at < {:to}
@@ -135,9 +140,13 @@ func handleLedgerCSV(e *core.RequestEvent) error {
 		if r.Timeliness != "" {
 			tl = i18n.T(lang, "timeliness."+r.Timeliness)
 		}
+		note := csvSafe(r.ExtensionReason)
+		if r.EnteredLate {
+			note = strings.TrimPrefix(note+"; "+i18n.T(lang, "ledger.entered_late"), "; ")
+		}
 		_ = w.Write([]string{strconv.Itoa(r.No), r.Code, at(r.ReceivedAt), csvSafe(r.Applicant), csvSafe(proc), at(r.DueAt),
 			csvSafe(r.Assignee), at(r.FinishedAt), at(r.ReturnedAt), tl, i18n.T(lang, "status."+r.Status),
-			csvSafe(r.CollectedBy), csvSafe(r.ExtensionReason)})
+			csvSafe(r.CollectedBy), note})
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {

@@ -31,9 +31,9 @@ func BindServe(app core.App, id string, steps ...ServeStep) {
 }
 
 // Register binds what every motcua app needs before any capability: the lock
-// on the data folder (one server per pb_data) and the redaction of secrets from
-// the request log.
+// on the data folder (one server per pb_data), the caps on request bodies
+// (body_cap.go) and the redaction of secrets from the request log.
 func Register(app core.App) {
-	BindServe(app, "motcua.base", ServeStep{"data lock", bindDataLock})
+	BindServe(app, "motcua.base", ServeStep{"data lock", bindDataLock}, ServeStep{"body caps", bindBodyCap})
 	bindLogRedaction(app)
 }

@@ -52,13 +52,36 @@ func FindLocalKit(app core.App) (*FieldKit, error) {
 	return &FieldKit{recs[0]}, nil
 }
 
-// FindIssuedKit returns a kit this centre issued.
+// FindIssuedKit returns a kit this centre issued that is still in service.
+// A retired kit is not found: its laptop is cut off the moment a leader
+// retires it (a lost or stolen laptop), so bundles, pushes and
+// acknowledgements of it are refused from then on.
 func FindIssuedKit(app core.App, id string) (*FieldKit, error) {
+	r, err := app.FindFirstRecordByFilter(base.ColFieldKits, "id = {:id} && local = false && retired = false", dbx.Params{"id": id})
+	if err != nil {
+		return nil, fmt.Errorf("find kit %s in service: %w", id, err)
+	}
+	return &FieldKit{r}, nil
+}
+
+// FindKit returns a kit this centre issued, in service or retired (the kits
+// page, retiring twice).
+func FindKit(app core.App, id string) (*FieldKit, error) {
 	r, err := app.FindFirstRecordByFilter(base.ColFieldKits, "id = {:id} && local = false", dbx.Params{"id": id})
 	if err != nil {
 		return nil, fmt.Errorf("find kit %s: %w", id, err)
 	}
 	return &FieldKit{r}, nil
+}
+
+// Retired reports whether a leader took the kit out of service.
+func (k *FieldKit) Retired() bool { return k.GetBool("retired") }
+
+// Members are the ids of the staff accounts the kit carries.
+func (k *FieldKit) Members() []string {
+	var ids []string
+	_ = k.UnmarshalJSONField("members", &ids)
+	return ids
 }
 
 // Issuer says who takes a dossier in: the centre counter, or a team in the field.

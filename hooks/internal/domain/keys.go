@@ -49,6 +49,22 @@ func NewLookupKey() (string, error) {
 	return string(b), nil
 }
 
+// ValidLookupKey reports whether s has the form NewLookupKey draws: twelve
+// characters of lookupAlphabet. A team's laptop draws the key and prints it
+// on the citizen's receipt, so the centre keeps it as it arrives, but only in
+// this form.
+func ValidLookupKey(s string) bool {
+	if len(s) != lookupKeyLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !strings.ContainsRune(lookupAlphabet, rune(s[i])) {
+			return false
+		}
+	}
+	return true
+}
+
 // lookupKeyReaders may see a dossier's lookup key: the officers who print or
 // reprint the receipt and hand back results, and leaders. A processor works on
 // the papers and never needs the citizen's secret.

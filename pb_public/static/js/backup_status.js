@@ -1,5 +1,6 @@
 // The backup card of the staff start page, for leaders: the last good backup and
-// a warning when backups are off, failing or old (GET /api/motcua/backup/status).
+// a warning when backups are off, failing, old, not encrypted or the disk is
+// nearly full (GET /api/motcua/backup/status; the dashboard has the rest).
 (function (M) {
   "use strict";
   var $ = function (id) { return document.getElementById(id); };
@@ -23,14 +24,10 @@
     $("backup-schedule").textContent = st.enabled ? M.t("backup.schedule", { hours: st.every_hours, keep: st.keep }) : "";
     var el = $("backup-state");
     if (!st.warn) { el.classList.add("hidden"); return; }
-    var text;
-    switch (st.reason) {
-      case "off": text = M.t("backup.warn_off"); break;
-      case "old": text = M.t("backup.warn_old"); break;
-      case "never": text = M.t("backup.warn_never"); break;
-      default: text = M.t("backup.warn_failing", { error: (st.last_error && (st.last_error[M.lang] || st.last_error.vi)) || "" });
-    }
-    M.say(el, st.reason === "failing" ? "error" : "warn", text);
+    // Every warning, each in the reader's language as the server said it
+    // (the backup key first: unencrypted backups on a lost stick).
+    var text = (st.warnings || []).map(function (w) { return (w.text && (w.text[M.lang] || w.text.vi)) || M.t(w.key); }).join(" ");
+    M.say(el, st.reason === "failing" || !(st.key && st.key.active) ? "error" : "warn", text);
   }
 
   function load() {

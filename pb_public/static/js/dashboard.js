@@ -28,6 +28,12 @@
   // panels draws the other capabilities' figures: the last good backup's age
   // and today's queue wait and service times per group and counter.
   function panels(p) {
+    var c = p.clock;
+    $("clock-panel").classList.toggle("hidden", !c);
+    if (c) {
+      $("clock-state").textContent = (c.text && (c.text[M.lang] || c.text.vi)) || "";
+      $("clock-panel").classList.toggle("bad", c.state !== "ok");
+    }
     var b = p.backup;
     $("backup-panel").classList.toggle("hidden", !b);
     if (b) {

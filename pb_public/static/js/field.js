@@ -72,6 +72,8 @@
     return fetch(path, { headers: { "Authorization": (M.auth && M.auth.token) || "" } }).then(function (r) {
       if (!r.ok) return r.json().then(function (b) { var e = new Error("download"); e.status = r.status; e.body = b; throw e; });
       var m = /filename="([^"]+)"/.exec(r.headers.get("Content-Disposition") || "");
+      var code = r.headers.get("X-Motcua-Kit-Code");
+      if (code) { $("kit-code-value").textContent = code; $("kit-code").classList.remove("hidden"); }
       return r.blob().then(function (blob) { save(blob, m ? m[1] : fallbackName); });
     });
   }
@@ -155,7 +157,7 @@
     lastResults.results.forEach(function (r) {
       var tr = document.createElement("tr"); tr.setAttribute("data-outcome", r.outcome);
       cell(tr, r.code); var td = cell(tr, M.t(OUTCOME_KEYS[r.outcome] || "field.result_failed"), "sync-state outcome-" + r.outcome);
-      if (r.key) { var s = document.createElement("span"); s.className = "sub"; s.textContent = M.t(r.key); td.appendChild(s); }
+      if (r.key || r.notice) { var s = document.createElement("span"); s.className = "sub"; s.textContent = M.t(r.key || r.notice); td.appendChild(s); }
       tb.appendChild(tr);
     });
     $("import-results").classList.remove("hidden");
@@ -177,7 +179,9 @@
       var body = {}; try { body = JSON.parse(xhr.responseText); } catch (e) { body = {}; }
       if (xhr.status !== 200) { M.sayError($("import-msg"), { body: body }); return; }
       lastResults = body;
-      M.say($("import-msg"), body.counts.failed || body.counts.conflict ? "warn" : "ok", function () { return summary(body.counts); });
+      M.say($("import-msg"), body.counts.failed || body.counts.conflict || body.notices ? "warn" : "ok", function () {
+        return summary(body.counts) + (body.notices || []).map(function (k) { return " " + M.t(k); }).join("");
+      });
       drawResults();
       var a = $("ack-download");
       a.onclick = function (e) {

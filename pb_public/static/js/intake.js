@@ -256,9 +256,13 @@
     return out;
   }
 
+  // keyIn is the emergency-receipt mode (intake_emergency.js) when it is on.
+  function keyIn() { return M.intakeMode && M.intakeMode.active() ? M.intakeMode : null; }
+
   function showDue() {
     M.keep($("due"), function () { return M.t("shell.loading"); });
-    M.api("/api/motcua/due-date?procedure=" + encodeURIComponent(chosen.id)).then(function (res) {
+    var at = keyIn() ? keyIn().at() : "";
+    M.api("/api/motcua/due-date?procedure=" + encodeURIComponent(chosen.id) + (at ? "&at=" + encodeURIComponent(at) : "")).then(function (res) {
       M.keep($("due"), function () { return M.t("intake.due", { date: M.dateText(new Date(res.due_at), true) }); });
     }, function (err) { M.keep($("due"), function () { return M.errorText(err); }); });
   }
@@ -337,6 +341,8 @@
 
   function save(files) {
     var body = payload();
+    var mode = keyIn();
+    if (mode) mode.extend(body);
     if (files.length) {
       var fd = new FormData();
       fd.append("@jsonPayload", JSON.stringify(body));
@@ -345,9 +351,9 @@
     }
     var btn = $("save"); btn.disabled = true;
     M.say($("msg"), "ok", function () { return M.t("intake.saving"); });
-    M.api("/api/collections/dossiers/records", { method: "POST", body: body }).then(function (rec) {
+    M.api(mode ? mode.url : "/api/collections/dossiers/records", { method: "POST", body: body }).then(function (rec) {
       M.say($("msg"), "ok", function () { return M.t("intake.saved", { code: rec.code }); });
-      location.href = "/receipt.html?id=" + encodeURIComponent(rec.id) + "&print=1";
+      location.href = "/receipt.html?id=" + encodeURIComponent(rec.id) + (mode ? "" : "&print=1");
     }, function (err) {
       btn.disabled = false;
       showError(err);
@@ -377,6 +383,7 @@
   $("print-supplement").addEventListener("click", function () { printNotice("supplement"); });
   $("print-refusal").addEventListener("click", function () { printNotice("refusal"); });
 
+  document.addEventListener("motcua:intake-mode", function () { if (chosen) showDue(); });
   document.addEventListener("motcua:lang", function () {
     if (!chosen) return;
     labelPapers();

@@ -30,7 +30,7 @@
     thead.appendChild(head); tbl.appendChild(thead); tbl.appendChild(tbody);
     rows.forEach(function (r) {
       var tr = el("tr");
-      [String(r.no), r.code, when(r.received_at), r.applicant_name, M.lang === "km" && r.procedure_km ? r.procedure_km : r.procedure_vi,
+      [String(r.no), r.code + (r.entered_late ? " (" + M.t("ledger.entered_late") + ")" : ""), when(r.received_at), r.applicant_name, M.lang === "km" && r.procedure_km ? r.procedure_km : r.procedure_vi,
         when(r.due_at), r.assignee_name, when(r.finished_at), when(r.returned_at), r.timeliness ? M.t("timeliness." + r.timeliness) : "",
         M.t("status." + r.status), r.collected_by].forEach(function (v) { tr.appendChild(el("td", v)); });
       tbody.appendChild(tr);

@@ -71,6 +71,10 @@
     // Ratings of queue tickets with no dossier count in the total only: say so.
     $("note").classList.toggle("hidden", !rep.counter_ratings);
     if (rep.counter_ratings) both($("note"), "report.counter_ratings", { n: rep.counter_ratings });
+    // Dossiers keyed in late from emergency receipts ("nhập bù"), counted above.
+    var n = rep.total.new_entered_late || 0;
+    $("late-note").classList.toggle("hidden", !n);
+    if (n) both($("late-note"), "report.entered_late", { n: n });
     drawClose();
   }
 
