@@ -225,6 +225,7 @@ func ReportXLSX(rep *Report) (*bytes.Buffer, error) {
 		// already counted above under their real time of receipt.
 		set(cell(1, row+1), i18n.T("vi", "report.entered_late", "n", n)+" / "+i18n.T("km", "report.entered_late", "n", n))
 		_ = merge(cell(1, row+1), cell(cols, row+1))
+		row++ // the closing (xlsxClosing) goes under the note
 	}
 	_ = f.SetPanes(xlsxSheet, &excelize.Panes{Freeze: true, XSplit: 2, YSplit: xlsxFirstData - 1,
 		TopLeftCell: cell(3, xlsxFirstData), ActivePane: "bottomRight"})
