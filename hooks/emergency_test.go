@@ -239,8 +239,8 @@ func TestEmergencyPadOfTwenty(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(receipt, first.Code()) || !strings.Contains(receipt, day1.Format("15 giờ 04, 02/01/2006")) {
-		t.Errorf("the receipt after the key-in lacks the printed code %s or the real time %s", first.Code(), day1.Format("15:04 02/01/2006"))
+	if !strings.Contains(receipt, first.Code()) || !strings.Contains(receipt, domain.TimeText(day1)) {
+		t.Errorf("the receipt after the key-in lacks the printed code %s or the real time %s", first.Code(), domain.TimeText(day1))
 	}
 	_ = os.WriteFile(filepath.Join(dir, "intake-keyin.jpg"), intakeShot, 0o644)
 	// The rest through the same route, spread over the two days; one voided.

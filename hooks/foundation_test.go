@@ -114,8 +114,9 @@ func TestSeededCatalogue(t *testing.T) {
 	}
 }
 
-// TestSeedDemoIdempotent: the demo seed makes one account per role once, prints
-// passwords for new accounts only, and a second run changes nothing.
+// TestSeedDemoIdempotent: the demo seed makes one account per role (and the
+// kiosk and TV accounts) once, prints passwords for new accounts only, and a
+// second run changes nothing.
 func TestSeedDemoIdempotent(t *testing.T) {
 	t.Parallel()
 	app := newTestApp(t)
@@ -124,8 +125,8 @@ func TestSeedDemoIdempotent(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := out.String()
-	if strings.Count(first, "password:") != 4 {
-		t.Errorf("first run should print 4 passwords:\n%s", first)
+	if strings.Count(first, "password:") != 6 {
+		t.Errorf("first run should print 6 passwords (4 staff, kiosk, TV):\n%s", first)
 	}
 	n1, _ := app.CountRecords(base.ColStaff)
 	out.Reset()

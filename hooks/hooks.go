@@ -2,7 +2,9 @@ package hooks
 
 import (
 	"fmt"
+	"io"
 	"net"
+	"os"
 
 	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/core"
@@ -61,7 +63,7 @@ func RegisterWith(app core.App, opts Options) {
 
 	if !opts.Quiet {
 		base.BindServe(app, "motcua.banner", base.ServeStep{Name: "banner", Bind: func(se *core.ServeEvent) error {
-			printBanner(se)
+			printBanner(os.Stdout, se)
 			return nil
 		}})
 	}
@@ -93,8 +95,10 @@ func DefaultArgs(args []string) []string {
 	return append(args, "serve", "--http=0.0.0.0:8090")
 }
 
-// printBanner tells the person who started the appliance where staff reach it.
-func printBanner(se *core.ServeEvent) {
+// printBanner tells the person who started the appliance where staff reach
+// it, and first of all, while receipts' QR codes cannot open on a phone, that
+// they cannot and what to do.
+func printBanner(w io.Writer, se *core.ServeEvent) {
 	addr := se.Server.Addr
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
@@ -104,11 +108,12 @@ func printBanner(se *core.ServeEvent) {
 	if host == "" || host == "0.0.0.0" || host == "::" {
 		hosts = append([]string{"localhost"}, lanAddresses()...)
 	}
-	fmt.Println("motcua: staff pages / Trang cán bộ:")
+	publicURLWarning(w, se.App, hosts, port)
+	fmt.Fprintln(w, "motcua: staff pages / Trang cán bộ:")
 	for _, h := range hosts {
-		fmt.Printf("  http://%s/\n", net.JoinHostPort(h, port))
+		fmt.Fprintf(w, "  http://%s/\n", net.JoinHostPort(h, port))
 	}
-	fmt.Printf("  public catalogue / Thủ tục: http://%s/thu-tuc\n", net.JoinHostPort(hosts[0], port))
+	fmt.Fprintf(w, "  public catalogue / Thủ tục: http://%s/thu-tuc\n", net.JoinHostPort(hosts[0], port))
 }
 
 // lanAddresses lists this PC's IPv4 addresses on the office network.

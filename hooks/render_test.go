@@ -82,9 +82,10 @@ func newRenderFixture(t *testing.T) *renderFixture {
 	office.Set("name_km", "មជ្ឈមណ្ឌលបម្រើសេវារដ្ឋបាលសាធារណៈឃុំមីហឿង")
 	office.Set("address", "Trụ sở Ủy ban nhân dân xã Mỹ Hương, thành phố Cần Thơ")
 	office.Set("phone", "0292 000 0000")
-	if err := app.Save(office); err != nil {
+	if err := app.Save(office.Record); err != nil {
 		t.Fatal(err)
 	}
+	setUpOfficePrint(t, app)
 	f := &renderFixture{app: app, auth: map[string]string{}, tok: map[string]string{}, ids: map[string]string{}}
 	staff := map[string]testkit.Staff{}
 	for _, role := range []string{base.RoleReception, base.RoleProcessor, base.RoleLeader, base.RoleField} {
@@ -580,6 +581,7 @@ func TestGallery(t *testing.T) {
 	t.Run("intake", func(t *testing.T) { walkIntake(t, w) })
 	t.Run("dossier", func(t *testing.T) { walkDossier(t, w) })
 	t.Run("public", func(t *testing.T) { walkPublic(t, w) })
+	t.Run("start-reachable", func(t *testing.T) { walkStartReachable(t, w) })
 	t.Run("report", func(t *testing.T) { walkReport(t, w) })
 }
 
@@ -589,6 +591,7 @@ func walkScreens(t *testing.T, w *walker) {
 	f := w.f
 	staffSizes := []screenSize{screenPhone, screenPC}
 	code, key := f.code(t, "06")
+	refusedCode, refusedKey := f.code(t, "03")
 	pages := []screenPage{
 		{name: "start", account: base.RoleReception, path: "/", ready: `!document.getElementById("start").classList.contains("hidden") && document.querySelectorAll("#hours tr").length === 7`,
 			check: checkStartWarning},
@@ -611,7 +614,7 @@ func walkScreens(t *testing.T, w *walker) {
 		{name: "counter", account: base.RoleReception, path: "/counter.html", ready: `document.getElementById("current-code").textContent.length > 1 && document.querySelectorAll("#waiting tr").length > 0`,
 			check: checkCounter},
 		{name: "dashboard", account: base.RoleLeader, path: "/dashboard.html", ready: `!document.getElementById("board").classList.contains("hidden") && document.querySelectorAll(".chart svg").length === 3`,
-			check: checkCharts},
+			check: func(t *testing.T, w *walker, lang string) { checkCharts(t, w, lang); checkChartLabels(t, w, lang) }},
 		{name: "report", account: base.RoleLeader, path: "/report.html", ready: `document.querySelectorAll("#report tr.total td").length > 0`,
 			check: checkReportFits},
 		{name: "field", account: base.RoleLeader, path: "/field.html", ready: `!document.getElementById("centre").classList.contains("hidden")`,
@@ -622,6 +625,7 @@ func walkScreens(t *testing.T, w *walker) {
 		{name: "catalogue", path: "/thu-tuc", ready: `document.querySelectorAll("#procedures .proc").length > 10`},
 		{name: "lookup", path: "/tra-cuu", ready: `document.getElementById("lookup-form")`},
 		{name: "status", path: "/tra-cuu/" + code + "?k=" + key, ready: `document.getElementById("state")`, check: checkStatusPage},
+		{name: "status-refused", path: "/tra-cuu/" + refusedCode + "?k=" + refusedKey, ready: `document.getElementById("state")`, check: checkRefusedStatus},
 	}
 	for _, lang := range []string{"vi", "km"} {
 		f.setLanguage(t, lang)
@@ -930,6 +934,7 @@ func walkPapers(t *testing.T, w *walker) {
 			}
 			w.shot(t, c.name+"-screen")
 		}
+		walkOfficePaper(t, w)
 		// A mobile team's receipt goes to the roll printer by itself.
 		w.as(t, base.RoleField)
 		w.open(t, "/receipt.html?id="+f.ids["mobile"], ready)
@@ -944,7 +949,10 @@ func walkPapers(t *testing.T, w *walker) {
 			w.wait(t, "form "+n, `document.querySelector("#print-area .form-`+n+`")`)
 			w.wait(t, "fonts", `document.fonts.status === "loaded"`)
 			checkPaper(t, "form-"+n, w.printPDF(t, "form-"+n), 1, paperA4)
-			checkBilingual(t, "form "+n, w.printedText(t), i18n.T("vi", "dossier.preview"), i18n.T("vi", "workflow.history"))
+			text := w.printedText(t)
+			checkBilingual(t, "form "+n, text, i18n.T("vi", "dossier.preview"), i18n.T("vi", "workflow.history"))
+			checkDayFirst(t, "form "+n, text)
+			checkPlaceDate(t, "form "+n, text)
 			checkPrintBlocks(t, w, "form "+n, n != "06")
 			if n == "06" {
 				checkRepeatedHead(t, w, "#print-area .form-slip")
@@ -967,7 +975,9 @@ func walkPapers(t *testing.T, w *walker) {
 			w.wait(t, "notice", `document.querySelector("#notice .notice") && document.fonts.status === "loaded"`)
 			name := "notice-" + kind
 			checkPaper(t, name, w.printPDF(t, name), 1, paperA4)
-			checkBilingual(t, name, w.printedText(t), i18n.T("vi", "intake.notice_ready"), i18n.T("vi", "intake.save"))
+			text := w.printedText(t)
+			checkBilingual(t, name, text, i18n.T("vi", "intake.notice_ready"), i18n.T("vi", "intake.save"))
+			checkPlaceDate(t, name, text)
 			checkPrintBlocks(t, w, name, true)
 		}
 	})
@@ -994,6 +1004,10 @@ func walkPapers(t *testing.T, w *walker) {
 		}
 		checkRepeatedHead(t, w, "#report")
 		checkPrintBlocks(t, w, "report", true)
+		checkReportPrint(t, text)
+		if *galleryDir != "" {
+			printXLSX(t, f)
+		}
 	})
 }
 

@@ -114,6 +114,12 @@ type Office struct {
 	// SameDayCutoff (HH:MM) is when a same-day dossier starts being due the
 	// next working day.
 	SameDayCutoff string `json:"same_day_cutoff"`
+	// PlaceVI and PlaceKM are the place name on the papers' place and date
+	// line ("Mỹ Hương, ngày …"); a new installation has none (the office
+	// fields come with a later migration than the seed, so they stay out of
+	// office.json).
+	PlaceVI string `json:"place_vi,omitempty"`
+	PlaceKM string `json:"place_km,omitempty"`
 }
 
 // ServiceGroup is a queue ticket group: the letter on the ticket and the

@@ -269,6 +269,8 @@ func allTexts(t *testing.T) []text {
 		add(name+" name_vi", "vi", o.NameVI)
 		add(name+" name_km", "km", o.NameKM)
 		add(name+" address", "vi", o.Address)
+		add(name+" place_vi", "vi", o.PlaceVI)
+		add(name+" place_km", "km", o.PlaceKM)
 	}
 	gs, err := ServiceGroups()
 	if err != nil {

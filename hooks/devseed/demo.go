@@ -2,7 +2,6 @@ package devseed
 
 import (
 	"crypto/rand"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,16 +13,17 @@ import (
 
 	"motcua/hooks/catalog"
 	"motcua/hooks/internal/base"
-	"motcua/hooks/internal/domain"
 )
 
+// SeedCommand is "motcua seed": the demo office and accounts (--demo) and the
+// bulk history generator (--dossiers N).
 func SeedCommand(app *pocketbase.PocketBase) *cobra.Command {
 	var demo, force bool
 	var dossiers int
 	cmd := &cobra.Command{
 		Use:          "seed",
-		Short:        "Add trial data: a fictional office and one demo account per staff role",
-		Example:      "  motcua seed --demo\n  motcua seed --dossiers 1000000",
+		Short:        "Add trial data: a fictional office, demo accounts, counters and lobby devices; or generated history",
+		Example:      "  motcua seed --demo --dir /srv/motcua/pb_data\n  motcua seed --dossiers 1000000 --dir /tmp/trial/pb_data",
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !demo && dossiers == 0 {
@@ -43,7 +43,7 @@ func SeedCommand(app *pocketbase.PocketBase) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&demo, "demo", false, "a fictional office and one demo staff account per role, passwords printed")
+	cmd.Flags().BoolVar(&demo, "demo", false, "fill the office fields still at their defaults with a fictional office; one demo account per role, two counters, a kiosk and a TV account, passwords printed once")
 	cmd.Flags().IntVar(&dossiers, "dossiers", 0, "generate N dossiers of five years' history (with events, ratings and queue tickets) for trials and benchmarks")
 	cmd.Flags().BoolVar(&force, "force", false, "with --dossiers: append to a database that already has dossiers")
 	return cmd
@@ -52,33 +52,25 @@ func SeedCommand(app *pocketbase.PocketBase) *cobra.Command {
 // demoRoles are the staff roles SeedDemo makes an account for, in the order printed.
 var demoRoles = []string{base.RoleReception, base.RoleProcessor, base.RoleLeader, base.RoleField}
 
-// SeedDemo fills the office record with the fictional demo office and makes one
-// demo account per role, printing each new account's password. It is idempotent:
-// accounts that exist keep their password and are only listed.
+// SeedDemo makes a fresh installation usable out of the box for a trial: it
+// fills the office fields that still hold the first start's placeholders with
+// the fictional demo office (never a field the IT person already set up in
+// /_/), makes one demo account per role, two counters when the office has
+// none, and a kiosk and a lobby TV account, printing each new account's
+// password once. Run again it changes nothing: what exists is only listed.
 func SeedDemo(app core.App, out io.Writer) error {
 	demo, err := catalog.DemoOffice()
 	if err != nil {
 		return err
 	}
+	def, err := catalog.DefaultOffice()
+	if err != nil {
+		return err
+	}
 	return app.RunInTransaction(func(tx core.App) error {
-		office, err := domain.FindOffice(tx)
-		if err != nil {
+		if err := seedDemoOffice(tx, def, demo, out); err != nil {
 			return err
 		}
-		b, err := json.Marshal(demo)
-		if err != nil {
-			return err
-		}
-		var data map[string]any
-		if err := json.Unmarshal(b, &data); err != nil {
-			return err
-		}
-		office.Load(data)
-		if err := tx.Save(office); err != nil {
-			return fmt.Errorf("save demo office: %w", err)
-		}
-		fmt.Fprintf(out, "office: %s (%s)\n", demo.NameVI, demo.AgencyCode)
-
 		staff, err := tx.FindCollectionByNameOrId(base.ColStaff)
 		if err != nil {
 			return err
@@ -107,7 +99,10 @@ func SeedDemo(app core.App, out io.Writer) error {
 			}
 			fmt.Fprintf(out, "%-10s %-16s password: %s\n", role, username, password)
 		}
-		return nil
+		if err := seedDemoCounters(tx, out); err != nil {
+			return err
+		}
+		return seedDemoDevices(tx, out)
 	})
 }
 

@@ -222,7 +222,7 @@ func TestFieldForgedBundle(t *testing.T) {
 		}, "error.field_dossier_scan", "scans"},
 		{"a scan that is not a paper", 6122, func(d *fieldbundle.Dossier) {
 			d.Files = []fieldbundle.File{{Name: "giay_khai_sinh_a1b2c3d4e5.pdf", Data: []byte("#!/bin/sh\nrm -rf /\n")}}
-		}, "error.value_invalid", "scans"},
+		}, "error.scan_type", "scans"},
 		{"a procedure the centre does not have", 6123, func(d *fieldbundle.Dossier) { d.Fields["procedure"] = "nosuchprocedur" }, "error.procedure_not_found", "procedure"},
 		{"no school site", 6124, func(d *fieldbundle.Dossier) { d.Fields["location"] = "  " }, "error.field_location_required", "location"},
 		{"too many sets", 6125, func(d *fieldbundle.Dossier) { d.Fields["sets"] = 1000 }, "error.value_invalid", "sets"},

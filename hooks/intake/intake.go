@@ -87,7 +87,7 @@ func onIntake(e *core.RecordRequestEvent) error {
 		plan.setCode(r, code)
 		e.App = tx
 		if err := e.Next(); err != nil {
-			return base.KeyedValidation(err)
+			return base.KeyedValidation(err, r)
 		}
 		_, err = domain.AppendEvent(tx, &domain.Dossier{Record: r}, plan.receiveEvent(r, e.Auth))
 		return err

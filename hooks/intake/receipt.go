@@ -42,7 +42,6 @@ type receiptData struct {
 	Office                        domain.OfficeView
 	Code, LookupKey, StatusURL    string
 	QR                            template.URL
-	Day, Month, Year              string
 	ApplicantName, Address, Phone string
 	SMS                           bool // the citizen asked for SMS (sms_consent.go)
 	ProcVI, ProcKM                string
@@ -53,6 +52,11 @@ type receiptData struct {
 	Papers                        []receiptPaper
 	Officer                       string
 	Copies                        []string // copy label keys
+	// Paper is the paper the page prints on unless told otherwise: the
+	// office's (a4 or a5), or roll for a mobile team (see defaultPaper).
+	Paper string
+	// DateVI and DateKM are the place and date line in each language.
+	DateVI, DateKM string
 }
 
 // handleReceipt serves GET /api/motcua/dossiers/{id}/receipt: the two copies
@@ -94,18 +98,18 @@ func buildReceipt(app core.App, d *domain.Dossier) (*receiptData, error) {
 		LookupKey:     d.LookupKey(),
 		StatusURL:     office.PublicURL() + "/tra-cuu",
 		QR:            template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png)),
-		Day:           rec.Format("02"),
-		Month:         rec.Format("01"),
-		Year:          rec.Format("2006"),
 		ApplicantName: d.GetString("applicant_name"),
 		Address:       d.GetString("applicant_address"),
 		Phone:         d.GetString("applicant_phone"),
 		SMS:           d.GetBool("sms_consent") && d.GetString("applicant_phone") != "",
-		ReceivedAt:    rec.Format("15 giờ 04, 02/01/2006"),
-		DueAt:         d.DueAt().In(base.Zone).Format("15 giờ 04, 02/01/2006"),
+		ReceivedAt:    domain.TimeText(rec),
+		DueAt:         domain.TimeText(d.DueAt()),
+		Paper:         defaultPaper(app, office, d),
 		Sets:          max(d.GetInt("sets"), 1),
 		Copies:        []string{"receipt.copy_applicant", "receipt.copy_file"},
 	}
+	r.DateVI = domain.PlaceDateText(r.Office, "vi", "receipt.date", rec)
+	r.DateKM = domain.PlaceDateText(r.Office, "km", "receipt.date", rec)
 	if p, err := app.FindRecordById(base.ColProcedures, d.GetString("procedure")); err == nil {
 		r.ProcVI, r.ProcKM = p.GetString("name_vi"), p.GetString("name_km")
 		h := p.GetInt("processing_hours")
@@ -141,7 +145,7 @@ type noticeData struct {
 	Office                        domain.OfficeView
 	Kind                          string
 	TitleKey                      string
-	Day, Month, Year              string
+	Date                          struct{ VI, KM string }
 	ApplicantName, Address, Phone string
 	ProcVI, ProcKM                string
 	Missing                       []catalog.Paper
@@ -177,11 +181,12 @@ func handleIntakeNotice(e *core.RequestEvent) error {
 	now := time.Now().In(base.Zone)
 	n := noticeData{
 		Office: domain.OfficeViewOf(e.App), Kind: req.Kind, TitleKey: titles[req.Kind],
-		Day: now.Format("02"), Month: now.Format("01"), Year: now.Format("2006"),
 		ApplicantName: req.ApplicantName, Address: req.ApplicantAddress, Phone: req.ApplicantPhone,
 		ProcVI: proc.GetString("name_vi"), ProcKM: proc.GetString("name_km"),
 		Reason: req.Reason, Officer: e.Auth.GetString("name"),
 	}
+	n.Date.VI = domain.PlaceDateText(n.Office, "vi", "form.date", now)
+	n.Date.KM = domain.PlaceDateText(n.Office, "km", "form.date", now)
 	for i, p := range checklist {
 		if p.Required && !got[i] {
 			n.Missing = append(n.Missing, p)

@@ -77,6 +77,8 @@ type statusPage struct {
 	Overdue                 bool
 	// Missing lists what the last supplement request asked the citizen to bring.
 	Missing []string
+	// Reason is why the dossier was refused or stopped, as the officer wrote it.
+	Reason string
 	// Extended is set once a leader moved the due date (with an apology letter).
 	Extended bool
 	// Rating is the one-time satisfaction form, once the result was returned
@@ -106,13 +108,14 @@ func handleStatusPage(e *core.RequestEvent) error {
 		Status: row.Status, Applicant: textnorm.Mask(row.ApplicantName),
 		ProcVI: row.ProcVI.String, ProcKM: row.ProcKM.String,
 		ReceivedAt: domain.TimeText(row.ReceivedAt.Time()), DueAt: domain.TimeText(row.DueAt.Time()),
-		Now:     time.Now().In(base.Zone).Format("15:04 02/01/2006"),
+		Now:     domain.TimeText(time.Now()),
 		Overdue: !row.DueAt.IsZero() && row.DueAt.Time().Before(time.Now()) && openStatus(row.Status),
 	}
 	p.BodyClass = "lookup"
 	if row.Status == domain.StatusSupplementRequested {
 		p.Missing = domain.LastMissingPapers(e.App, row.ID)
 	}
+	p.Reason = closingReason(e.App, row.ID, row.Status)
 	p.Extended = !row.ExtendedAt.IsZero() && openStatus(row.Status)
 	p.Rating = ratingFormOf(e.App, row.ID, row.Code, row.LookupKey, row.Status, p.Lang)
 	if _, known := domain.StatusNumber[p.Status]; !known {

@@ -47,7 +47,7 @@ func TestStatusPage(t *testing.T) {
 			d.Code(), "Đăng ký khai sinh", "ការចុះបញ្ជីកំណើត", textnorm.Mask("Thạch Thị Sa Ry"),
 			i18n.T("vi", "track_status."+status), i18n.T("km", "track_status."+status),
 			i18n.T("vi", "track_next."+status), i18n.T("km", "track_next."+status),
-			d.ReceivedAt().In(base.Zone).Format("02/01/2006"), d.DueAt().In(base.Zone).Format("15:04 02/01/2006"),
+			d.ReceivedAt().In(base.Zone).Format("02/01/2006"), d.DueAt().In(base.Zone).Format("02/01/2006 15:04"),
 		} {
 			if !strings.Contains(body, want) {
 				t.Errorf("%s: page lacks %q", status, want)

@@ -168,16 +168,16 @@ type RatingForm struct {
 	Error           string // message key
 }
 
-// RatingFace is one face of the five-face scale.
+// RatingFace is one face of the five-face scale; the template draws it as
+// SVG (an office PC may have no emoji font).
 type RatingFace struct {
-	Score      int
-	Emoji, Key string
+	Score int
+	Key   string
 }
 
 // ratingFaces are the five faces, worst first (the order citizens read them).
 var ratingFaces = []RatingFace{
-	{1, "😠", "face.1"}, {2, "🙁", "face.2"}, {3, "😐", "face.3"},
-	{4, "🙂", "face.4"}, {5, "😄", "face.5"},
+	{1, "face.1"}, {2, "face.2"}, {3, "face.3"}, {4, "face.4"}, {5, "face.5"},
 }
 
 // RatingFormFor returns the public rating form for a dossier whose result was

@@ -235,20 +235,23 @@ func handleDashboardChart(e *core.RequestEvent) error {
 
 // RateChartSVG draws rates (0–100 %) as bars with the count under each label;
 // a period with nothing to rate gets no bar and a dash. Text is escaped, so the
-// SVG can be inlined into a page.
+// SVG can be inlined into a page. The drawing is 800 units wide with 13-unit
+// labels and a 16-unit title: shown at its own width (the dashboard never
+// draws it narrower) the labels read at 13 px, and the twelve labels of a
+// year ("06/26", "n=123") fit their bars without touching.
 func RateChartSVG(title string, pts []SeriesPoint) string {
-	const w, h, left, top, bottom = 640.0, 260.0, 36.0, 30.0, 44.0
+	const w, h, left, top, bottom = 800.0, 300.0, 48.0, 34.0, 52.0
 	plotH := h - top - bottom
 	n := math.Max(float64(len(pts)), 1)
 	bw := (w - left - 8) / n
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %.0f %.0f" role="img" aria-label="%s" font-family="Noto Sans, sans-serif" font-size="11">`,
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %.0f %.0f" role="img" aria-label="%s" font-family="Noto Sans, sans-serif" font-size="13">`,
 		w, h, html.EscapeString(title))
-	fmt.Fprintf(&b, `<title>%s</title><text x="%.0f" y="18" font-size="14" font-weight="700">%s</text>`, html.EscapeString(title), left, html.EscapeString(title))
+	fmt.Fprintf(&b, `<title>%s</title><text x="%.0f" y="20" font-size="16" font-weight="700">%s</text>`, html.EscapeString(title), left, html.EscapeString(title))
 	for _, g := range []float64{0, 50, 100} {
 		y := top + plotH*(1-g/100)
 		fmt.Fprintf(&b, `<line x1="%.0f" x2="%.0f" y1="%.1f" y2="%.1f" stroke="#ddd"/><text x="%.0f" y="%.1f" text-anchor="end" fill="#666">%.0f%%</text>`,
-			left, w-8, y, y, left-4, y+4, g)
+			left, w-8, y, y, left-5, y+5, g)
 	}
 	for i, p := range pts {
 		x := left + float64(i)*bw
@@ -266,7 +269,7 @@ func RateChartSVG(title string, pts []SeriesPoint) string {
 			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle" fill="#999">–</text>`, cx, top+plotH-3)
 		}
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">%s</text><text x="%.1f" y="%.1f" text-anchor="middle" fill="#666">n=%d</text>`,
-			cx, h-bottom+14, html.EscapeString(p.Label), cx, h-bottom+28, p.N)
+			cx, h-bottom+18, html.EscapeString(p.Label), cx, h-bottom+36, p.N)
 	}
 	b.WriteString(`</svg>`)
 	return b.String()

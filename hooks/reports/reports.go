@@ -159,6 +159,10 @@ type Report struct {
 	// Columns is the form's column layout (header groups as message keys and
 	// the row field each shows), so the print view draws the same form as the xlsx.
 	Columns []reportColumn `json:"columns"`
+	// CounterRatings is how many of the total's ratings rate the counter
+	// service of a queue ticket with no dossier: they belong to no procedure
+	// and count in the total row only.
+	CounterRatings int `json:"counter_ratings"`
 	// Annexes are the other capabilities' parts of the report (the queue's
 	// waits by language), by name: see domain.AddReportAnnex.
 	Annexes map[string]any `json:"annexes"`
@@ -323,7 +327,14 @@ func BuildReport(app core.App, from, to calendar.Date) (*Report, error) {
 			Stopped: c.Stopped, Supplement: c.Supplement, Fees: c.Fees, WithinTime: c.Within, Overdue: c.Overdue,
 		})
 	}
+	var counterRatings ReportRow
 	for _, r := range ratings {
+		if r.Proc == "" {
+			// A queue ticket rated at the counter (an enquiry, a pickup) has no
+			// procedure: it counts in the office's total only, said under the table.
+			counterRatings.add(ReportRow{Ratings: r.N, Satisfied: r.Satisfied})
+			continue
+		}
 		row(r.Proc).add(ReportRow{Ratings: r.N, Satisfied: r.Satisfied})
 	}
 
@@ -375,6 +386,8 @@ func BuildReport(app core.App, from, to calendar.Date) (*Report, error) {
 	for i := range rep.Fields {
 		rep.Fields[i].finish()
 	}
+	rep.Total.add(counterRatings)
+	rep.CounterRatings = counterRatings.Ratings
 	rep.Total.finish()
 	rep.Columns = reportColumns
 	if rep.Annexes, err = buildAnnexes(app, start, end); err != nil {

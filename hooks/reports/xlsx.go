@@ -68,11 +68,12 @@ var reportColumns = []reportColumn{
 // bilingual is a heading in Vietnamese with the Khmer beneath, as on printed forms.
 func bilingual(key string) string { return i18n.T("vi", key) + "\n" + i18n.T("km", key) }
 
-// reportLine is one printed line: a field (Roman number), a procedure or the total.
+// reportLine is one printed line: a field (Roman number), a procedure or the
+// total, named in Vietnamese and in Khmer.
 type reportLine struct {
-	No, Name string
-	Row      ReportRow
-	Kind     string // "field", "procedure", "total"
+	No, Name, NameKM string
+	Row              ReportRow
+	Kind             string // "field", "procedure", "total"
 }
 
 func (rep *Report) lines() []reportLine {
@@ -84,14 +85,23 @@ func (rep *Report) lines() []reportLine {
 		if i < len(roman) {
 			no = roman[i]
 		}
-		out = append(out, reportLine{No: no, Name: f.FieldVI + " / " + f.FieldKM, Row: f.ReportRow, Kind: "field"})
+		out = append(out, reportLine{No: no, Name: f.FieldVI, NameKM: f.FieldKM, Row: f.ReportRow, Kind: "field"})
 		for _, p := range f.Procedures {
 			n++
-			out = append(out, reportLine{No: strconv.Itoa(n), Name: p.NameVI, Row: p.ReportRow, Kind: "procedure"})
+			out = append(out, reportLine{No: strconv.Itoa(n), Name: p.NameVI, NameKM: p.NameKM, Row: p.ReportRow, Kind: "procedure"})
 		}
 	}
-	out = append(out, reportLine{Name: bilingual("report.total"), Row: rep.Total, Kind: "total"})
+	out = append(out, reportLine{Name: i18n.T("vi", "report.total"), NameKM: i18n.T("km", "report.total"), Row: rep.Total, Kind: "total"})
 	return out
+}
+
+// joined is the line's name in both languages, joined by sep; the Khmer is
+// left out where it is missing or the same.
+func (ln reportLine) joined(sep string) string {
+	if ln.NameKM == "" || ln.NameKM == ln.Name {
+		return ln.Name
+	}
+	return ln.Name + sep + ln.NameKM
 }
 
 // Layout of the sheet: title rows, three header rows, the row of column numbers,
@@ -112,9 +122,11 @@ func ReportXLSX(rep *Report) (*bytes.Buffer, error) {
 	if err := f.SetSheetName("Sheet1", xlsxSheet); err != nil {
 		return nil, fmt.Errorf("xlsx sheet: %w", err)
 	}
+	if err := f.SetDefaultFont(xlsxFont); err != nil {
+		return nil, fmt.Errorf("xlsx font: %w", err)
+	}
 	cols := len(reportColumns) + 2
 	cell := func(col, row int) string { c, _ := excelize.CoordinatesToCellName(col, row); return c }
-	last := cell(cols, 1)
 	set := func(c string, v any) { _ = f.SetCellValue(xlsxSheet, c, v) }
 	merge := func(a, b string) error {
 		if a == b {
@@ -123,24 +135,18 @@ func ReportXLSX(rep *Report) (*bytes.Buffer, error) {
 		return f.MergeCell(xlsxSheet, a, b)
 	}
 
-	title, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14},
+	border := []excelize.Border{{Type: "left", Style: 1, Color: "000000"}, {Type: "right", Style: 1, Color: "000000"}, {Type: "top", Style: 1, Color: "000000"}, {Type: "bottom", Style: 1, Color: "000000"}}
+	head, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: xlsxFont, Bold: true, Size: 9}, Border: border,
 		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}})
-	border := []excelize.Border{{Type: "left", Style: 1}, {Type: "right", Style: 1}, {Type: "top", Style: 1}, {Type: "bottom", Style: 1}}
-	head, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 9}, Border: border,
-		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}})
-	body, _ := f.NewStyle(&excelize.Style{Border: border, Font: &excelize.Font{Size: 10}})
-	bold, _ := f.NewStyle(&excelize.Style{Border: border, Font: &excelize.Font{Bold: true, Size: 10}})
-	pctStyle, _ := f.NewStyle(&excelize.Style{Border: border, Font: &excelize.Font{Size: 10}, CustomNumFmt: strPtr(`0.0"%"`)})
-	pctBold, _ := f.NewStyle(&excelize.Style{Border: border, Font: &excelize.Font{Bold: true, Size: 10}, CustomNumFmt: strPtr(`0.0"%"`)})
+	wrap := &excelize.Alignment{Vertical: "center", WrapText: true}
+	body, _ := f.NewStyle(&excelize.Style{Border: border, Font: &excelize.Font{Family: xlsxFont, Size: 10}, Alignment: wrap})
+	bold, _ := f.NewStyle(&excelize.Style{Border: border, Font: &excelize.Font{Family: xlsxFont, Bold: true, Size: 10}, Alignment: wrap})
+	pctStyle, _ := f.NewStyle(&excelize.Style{Border: border, Font: &excelize.Font{Family: xlsxFont, Size: 10}, CustomNumFmt: strPtr(`0.0"%"`), Alignment: wrap})
+	pctBold, _ := f.NewStyle(&excelize.Style{Border: border, Font: &excelize.Font{Family: xlsxFont, Bold: true, Size: 10}, CustomNumFmt: strPtr(`0.0"%"`), Alignment: wrap})
 
-	set("A1", bilingual("report.title"))
-	if err := merge("A1", last); err != nil {
-		return nil, fmt.Errorf("xlsx title: %w", err)
+	if err := xlsxHeading(f, rep, cols); err != nil {
+		return nil, err
 	}
-	_ = f.SetCellStyle(xlsxSheet, "A1", last, title)
-	_ = f.SetRowHeight(xlsxSheet, 1, 40)
-	set("A2", fmt.Sprintf("%s — %s: %s … %s", rep.Office.NameVI, i18n.T("vi", "report.period"), rep.From, rep.To))
-	_ = merge("A2", cell(cols, 2))
 
 	// Header: STT and name span all three rows; groups merge across their columns.
 	top := xlsxHeaderTop
@@ -192,13 +198,13 @@ func ReportXLSX(rep *Report) (*bytes.Buffer, error) {
 		_ = f.SetRowHeight(xlsxSheet, r, 48)
 	}
 	_ = f.SetColWidth(xlsxSheet, "A", "A", 5)
-	_ = f.SetColWidth(xlsxSheet, "B", "B", 42)
+	_ = f.SetColWidth(xlsxSheet, "B", "B", xlsxNameWidth)
 	lastCol, _ := excelize.ColumnNumberToName(cols)
-	_ = f.SetColWidth(xlsxSheet, "C", lastCol, 9)
+	_ = f.SetColWidth(xlsxSheet, "C", lastCol, xlsxNumberWidth)
 
 	row := xlsxFirstData
 	for _, ln := range rep.lines() {
-		vals := []any{ln.No, ln.Name}
+		vals := []any{ln.No, ln.joined("\n")}
 		for _, c := range reportColumns {
 			vals = append(vals, c.Value(ln.Row))
 		}
@@ -211,6 +217,7 @@ func ReportXLSX(rep *Report) (*bytes.Buffer, error) {
 		}
 		_ = f.SetCellStyle(xlsxSheet, cell(1, row), cell(cols, row), st)
 		_ = f.SetCellStyle(xlsxSheet, cell(cols-2, row), cell(cols, row), ps)
+		_ = f.SetRowHeight(xlsxSheet, row, nameHeight(ln.joined("\n"), xlsxNameWidth))
 		row++
 	}
 	if n := rep.Total.EnteredLate; n > 0 {
@@ -218,12 +225,17 @@ func ReportXLSX(rep *Report) (*bytes.Buffer, error) {
 		// already counted above under their real time of receipt.
 		set(cell(1, row+1), i18n.T("vi", "report.entered_late", "n", n)+" / "+i18n.T("km", "report.entered_late", "n", n))
 		_ = merge(cell(1, row+1), cell(cols, row+1))
+		row++ // the closing (xlsxClosing) goes under the note
 	}
 	_ = f.SetPanes(xlsxSheet, &excelize.Panes{Freeze: true, XSplit: 2, YSplit: xlsxFirstData - 1,
 		TopLeftCell: cell(3, xlsxFirstData), ActivePane: "bottomRight"})
-	orientation := "landscape"
-	size := 9 // A4
-	_ = f.SetPageLayout(xlsxSheet, &excelize.PageLayoutOptions{Orientation: &orientation, Size: &size})
+	end, err := xlsxClosing(f, rep, row, cols, generatedAt(rep))
+	if err != nil {
+		return nil, err
+	}
+	if err := xlsxPageSetup(f, cols, end); err != nil {
+		return nil, err
+	}
 	buf, err := f.WriteToBuffer()
 	if err != nil {
 		return nil, fmt.Errorf("xlsx write: %w", err)
@@ -248,7 +260,8 @@ func handleReportXLSX(e *core.RequestEvent) error {
 
 // ReportCSV writes the report as UTF-8 CSV with a byte-order mark, so Excel on
 // a Vietnamese Windows opens the accents right. One header line: each column's
-// group, sub-group and heading in Vietnamese, then in Khmer.
+// group, sub-group and heading in Vietnamese, then in Khmer ("STT / ល.រ"); each
+// field and procedure named in both, "Hộ tịch / អត្រានុកូលដ្ឋាន".
 func ReportCSV(rep *Report) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteString("\ufeff")
@@ -260,7 +273,7 @@ func ReportCSV(rep *Report) ([]byte, error) {
 		}
 		return s + " - " + i18n.T(lang, c.Leaf)
 	}
-	header := []string{"vi: " + i18n.T("vi", "report.col_no") + " / km: " + i18n.T("km", "report.col_no"),
+	header := []string{i18n.T("vi", "report.col_no") + " / " + i18n.T("km", "report.col_no"),
 		i18n.T("vi", "report.col_name") + " / " + i18n.T("km", "report.col_name")}
 	for _, c := range reportColumns {
 		header = append(header, name("vi", c)+" / "+name("km", c))
@@ -269,10 +282,7 @@ func ReportCSV(rep *Report) ([]byte, error) {
 		return nil, fmt.Errorf("csv header: %w", err)
 	}
 	for _, ln := range rep.lines() {
-		rec := []string{ln.No, ln.Name}
-		if ln.Kind == "total" {
-			rec[1] = i18n.T("vi", "report.total") + " / " + i18n.T("km", "report.total")
-		}
+		rec := []string{ln.No, ln.joined(" / ")}
 		for _, c := range reportColumns {
 			rec = append(rec, fmt.Sprint(c.Value(ln.Row)))
 		}

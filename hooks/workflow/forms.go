@@ -123,7 +123,7 @@ func buildForm(app core.App, d *domain.Dossier, number, action string, events []
 	now := base.Now(app).In(base.Zone)
 	f := &formData{
 		Number: number, TitleKey: formTitle[number], Office: domain.OfficeViewOf(app),
-		Date:       biT("form.date", "d", fmt.Sprintf("%02d", now.Day()), "m", fmt.Sprintf("%02d", int(now.Month())), "y", now.Year()),
+		Date:       placeDate(app, now),
 		Dear:       biT("form.dear", "name", d.GetString("applicant_name")),
 		Code:       d.Code(),
 		Applicant:  d.GetString("applicant_name"),

@@ -66,7 +66,7 @@ func TestForms(t *testing.T) {
 	f.act(t, d, "processor", domain.ActionAssign, `{"assignee":"`+f.staff["leader"].Record.Id+`"}`)
 	f.act(t, d, "leader", domain.ActionExtend, `{"new_due_at":"2026-03-20T16:00:00+07:00","reason":"Chờ ý kiến của ấp"}`)
 	code, body = form("leader", "04")
-	if code != http.StatusOK || !strings.Contains(body, "16:00 20/03/2026") || !strings.Contains(body, "09:00 13/03/2026") ||
+	if code != http.StatusOK || !strings.Contains(body, "20/03/2026 16:00") || !strings.Contains(body, "13/03/2026 09:00") ||
 		!strings.Contains(body, "Chờ ý kiến của ấp") || !strings.Contains(body, i18n.T("km", "form.apology_04")) {
 		t.Errorf("form 04: %d %s", code, body)
 	}
@@ -270,7 +270,7 @@ func TestStatusPageFollowsWorkflow(t *testing.T) {
 		t.Errorf("after the supplement the page still lists papers or an extension")
 	}
 	d, _ = domain.FindDossier(f.app, d.Id)
-	newDue := d.DueAt().Add(72 * time.Hour).In(base.Zone).Format(time.RFC3339)
+	newDue := workingDayAfter(f.app, d.DueAt(), 72*time.Hour).In(base.Zone).Format(time.RFC3339)
 	f.act(t, d, "leader", domain.ActionExtend, `{"new_due_at":"`+newDue+`","reason":"Cần xác minh thêm"}`)
 	if body := page(); !strings.Contains(body, i18n.T("km", "status.explain_extended")) {
 		t.Errorf("extended dossier: no apology on the status page")

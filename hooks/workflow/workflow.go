@@ -163,6 +163,8 @@ func validateAction(app core.App, tr domain.Transition, d *domain.Dossier, b *ac
 			bad["new_due_at"] = "error.time_invalid"
 		case !t.After(d.DueAt()) || !t.After(now):
 			bad["new_due_at"] = "error.new_due_not_later"
+		case !dueOnWorkingDay(app, t):
+			bad["new_due_at"] = "error.new_due_not_working_day"
 		}
 	}
 	for f, v := range map[string]string{"note": b.Note, "reason": b.Reason} {

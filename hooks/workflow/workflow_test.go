@@ -123,7 +123,7 @@ func (f *wfFixture) validBody(action string, d *domain.Dossier) string {
 		b["collected_by"] = "Thạch Thị Sa Ry"
 		b["collector_id_number"] = "094199001234"
 	case domain.ActionExtend:
-		b["new_due_at"] = d.DueAt().Add(72 * time.Hour).Format(time.RFC3339)
+		b["new_due_at"] = workingDayAfter(f.app, d.DueAt(), 72*time.Hour).Format(time.RFC3339)
 		b["reason"] = "Cần xác minh thêm"
 	}
 	s, _ := json.Marshal(b)

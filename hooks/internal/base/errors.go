@@ -33,13 +33,36 @@ type FieldError struct {
 	Code      string `json:"code"`
 	Message   string `json:"message"`
 	MessageKM string `json:"message_km"`
+	// Params are the values of the key's placeholders ({name}: the file),
+	// for a client that shows the key in another language.
+	Params map[string]string `json:"params,omitempty"`
 }
 
 // FieldErrors is a 400 answer with one keyed error per bad field.
 func FieldErrors(fields map[string]string) *router.ApiError {
-	data := make(map[string]any, len(fields))
+	keyed := make(map[string]FieldKey, len(fields))
 	for f, key := range fields {
-		data[f] = FieldError{Code: key, Message: i18n.T("vi", key), MessageKM: i18n.T("km", key)}
+		keyed[f] = FieldKey{Key: key}
+	}
+	return FieldErrorsWith(keyed)
+}
+
+// FieldKey is a field's message key with the values of its placeholders.
+type FieldKey struct {
+	Key    string
+	Params map[string]string
+}
+
+// FieldErrorsWith is FieldErrors for keys with placeholders, such as
+// error.scan_type's {name}.
+func FieldErrorsWith(fields map[string]FieldKey) *router.ApiError {
+	data := make(map[string]any, len(fields))
+	for f, k := range fields {
+		args := make([]any, 0, 2*len(k.Params))
+		for p, v := range k.Params {
+			args = append(args, p, v)
+		}
+		data[f] = FieldError{Code: k.Key, Message: i18n.T("vi", k.Key, args...), MessageKM: i18n.T("km", k.Key, args...), Params: k.Params}
 	}
 	err := KeyedError(http.StatusBadRequest, "error.form_invalid")
 	err.Data = data
@@ -55,10 +78,12 @@ var validationKeys = map[string]string{
 }
 
 // KeyedValidation turns PocketBase's own field validation errors (a name over
-// its length, a relation to a record that does not exist) into keyed errors in
-// Vietnamese and Khmer, the shape every other field error has; anything else is
-// returned as it is.
-func KeyedValidation(err error) error {
+// its length, a relation to a record that does not exist, a scan of the wrong
+// type or size) into keyed errors in Vietnamese and Khmer, the shape every
+// other field error has; anything else is returned as it is. Given the record
+// that failed, a file error names the file as the officer chose it (PocketBase
+// names it by its stored name).
+func KeyedValidation(err error, record ...*core.Record) error {
 	var verrs validation.Errors
 	var apiErr *router.ApiError
 	switch {
@@ -72,16 +97,20 @@ func KeyedValidation(err error) error {
 	default:
 		return err
 	}
-	fields := make(map[string]string, len(verrs))
+	fields := make(map[string]FieldKey, len(verrs))
 	for name, fe := range verrs {
-		key := "error.value_invalid"
+		key := FieldKey{Key: "error.value_invalid"}
 		var ve validation.Error
-		if errors.As(fe, &ve) && validationKeys[ve.Code()] != "" {
-			key = validationKeys[ve.Code()]
+		switch {
+		case !errors.As(fe, &ve):
+		case fileKeys[ve.Code()] != "":
+			key = fileError(ve, name, record)
+		case validationKeys[ve.Code()] != "":
+			key.Key = validationKeys[ve.Code()]
 		}
 		fields[name] = key
 	}
-	return FieldErrors(fields)
+	return FieldErrorsWith(fields)
 }
 
 // Staff roles (the staff.role values).

@@ -137,9 +137,12 @@ func DueAt(app core.App, at time.Time, hours int) (time.Time, error) {
 	return due, nil
 }
 
-// OfficeView is what page headers and footers show of the office.
+// OfficeView is what page headers, footers and papers show of the office.
 type OfficeView struct {
 	NameVI, NameKM, Address, Phone string
+	// PlaceVI and PlaceKM are the place name of the place and date line
+	// ("" until the office sets it).
+	PlaceVI, PlaceKM string
 }
 
 // OfficeViewStoreKey holds the cached OfficeView.
@@ -159,6 +162,7 @@ func OfficeViewOf(app core.App) OfficeView {
 	v := OfficeView{
 		NameVI: o.GetString("name_vi"), NameKM: o.GetString("name_km"),
 		Address: o.GetString("address"), Phone: o.GetString("phone"),
+		PlaceVI: o.PlaceVI(), PlaceKM: o.PlaceKM(),
 	}
 	app.Store().Set(OfficeViewStoreKey, v)
 	return v

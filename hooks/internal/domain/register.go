@@ -10,7 +10,8 @@ import (
 // office's validation and the caches dropped when office, holidays, kits or
 // procedures change, the procedures' search key, closed_at on dossiers that
 // reach a final status, the lookup key hidden from callers who may not read
-// it, and the clock guard kept up with every record written.
+// it, the clock guard kept up with every record written; office answers say
+// whether the public URL reaches phones.
 func Register(app core.App) {
 	bindOfficeHooks(app)
 	bindProcedureHooks(app)
@@ -18,4 +19,5 @@ func Register(app core.App) {
 	bindIntakeCacheHooks(app)
 	bindClockHooks(app)
 	app.OnRecordEnrich(base.ColDossiers).BindFunc(hideLookupKey)
+	app.OnRecordEnrich(base.ColOffice).BindFunc(enrichOffice)
 }

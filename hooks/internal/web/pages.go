@@ -22,6 +22,8 @@ var templateFS embed.FS
 var Templates = template.Must(template.New("").Funcs(template.FuncMap{
 	"t":   func(lang, key string, args ...any) string { return i18n.T(lang, key, args...) },
 	"inc": func(i int) int { return i + 1 },
+	// optional is the "(nếu có)" after an optional paper's name, unless the name says it.
+	"optional": OptionalLabel,
 	// asset is the hashed URL of a static file: {{asset "app.css"}}.
 	"asset": func(name string) string { return staticAssets.Load().URL(name) },
 	"bi": func(lang, key string) map[string]string {

@@ -43,7 +43,7 @@
     var shown = false;
     Object.keys(data).forEach(function (f) {
       if (!data[f] || !data[f].code) return;
-      if (f === "scans") { shown = scanServerError(data[f].code) || shown; return; }
+      if (f === "scans") { shown = scanServerError(data[f].code, data[f].params) || shown; return; }
       shown = fieldError(f, data[f].code) || shown;
     });
     M.say($("msg"), "error", function () { return shown ? M.t("error.form_invalid") : M.errorText(err); });
@@ -292,10 +292,10 @@
   }
 
   // scanServerError shows the server's answer about the scans: a PocketBase
-  // file code mapped to our keys, our own key, or, for the generic "value
-  // invalid", the reasons the server can have.
-  function scanServerError(code) {
-    var names = Array.prototype.map.call($("scans").files || [], function (f) { return f.name; }).join(", ");
+  // file code mapped to our keys, our own key (with the file it names), or,
+  // for the generic "value invalid", the reasons the server can have.
+  function scanServerError(code, params) {
+    var names = (params && params.name) || Array.prototype.map.call($("scans").files || [], function (f) { return f.name; }).join(", ");
     var key = SCAN_CODES[code] || (code === "error.value_invalid" ? "error.scan_rejected" : code);
     return fieldError("scans", key, { name: names });
   }

@@ -11,10 +11,12 @@
     Object.keys(args || {}).forEach(function (k) { s = s.split("{" + k + "}").join(args[k]); });
     return s;
   }
-  function both(el, key, args) {
+  // both writes a key in Vietnamese with the Khmer beneath; argsKm, when
+  // given, fills the Khmer (a place name has its own Khmer spelling).
+  function both(el, key, args, argsKm) {
     el.textContent = "";
     var a = document.createElement("span"); a.lang = "vi"; a.textContent = fill(vi[key] || key, args);
-    var b = document.createElement("span"); b.className = "km"; b.lang = "km"; b.textContent = fill(km[key] || key, args);
+    var b = document.createElement("span"); b.className = "km"; b.lang = "km"; b.textContent = fill(km[key] || key, argsKm || args);
     el.appendChild(a); el.appendChild(b);
   }
   // day writes 2026-03-31 as 31/03/2026.
@@ -49,20 +51,26 @@
     for (var n = 1; n <= cols.length + 2; n++) cell(nums, "th", "(" + n + ")");
     thead.appendChild(nums);
     var roman = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"], p = 0;
-    function line(no, name, row, cls) {
+    function line(no, name, row, cls, nameKm) {
       var tr = document.createElement("tr"); tr.className = cls;
-      cell(tr, "td", no); cell(tr, "td", name, "name");
+      cell(tr, "td", no);
+      var nc = cell(tr, "td", name, "name");
+      if (nameKm && nameKm !== name) { var k = document.createElement("span"); k.className = "km"; k.lang = "km"; k.textContent = nameKm; nc.appendChild(k); }
       cols.forEach(function (col) { cell(tr, "td", num(row[col.field])); });
       tbody.appendChild(tr);
     }
     rep.fields.forEach(function (f, i) {
       line(roman[i] || String(i + 1), f.field_vi + " / " + f.field_km, f, "field");
-      f.procedures.forEach(function (pr) { p++; line(String(p), pr.name_vi, pr, "procedure"); });
+      f.procedures.forEach(function (pr) { p++; line(String(p), pr.name_vi, pr, "procedure", pr.name_km); });
     });
     line("", (vi["report.total"] || "") + " / " + (km["report.total"] || ""), rep.total, "total");
     $("office-line").textContent = rep.office.NameVI || "";
+    both($("form-no"), "report.form_no");
     both($("title"), "report.title");
-    $("range").textContent = day(rep.from) + " – " + day(rep.to);
+    both($("range"), "report.range", { from: day(rep.from), to: day(rep.to) });
+    // Ratings of queue tickets with no dossier count in the total only: say so.
+    $("note").classList.toggle("hidden", !rep.counter_ratings);
+    if (rep.counter_ratings) both($("note"), "report.counter_ratings", { n: rep.counter_ratings });
     // Dossiers keyed in late from emergency receipts ("nhập bù"), counted above.
     var n = rep.total.new_entered_late || 0;
     $("late-note").classList.toggle("hidden", !n);
@@ -70,14 +78,16 @@
     drawClose();
   }
 
-  // drawClose writes the place and date (today, the day it is printed; the
-  // office record has no place name yet, so the place is left to be written
-  // by hand) and the two signature blocks.
+  // drawClose writes the place and date (the office's place name in each
+  // language, a dotted space to fill in by hand while it has none; today, the
+  // day it is printed) and the two signature blocks.
   function drawClose() {
     var p = {};
     new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Ho_Chi_Minh", year: "numeric", month: "2-digit", day: "2-digit" })
       .formatToParts(new Date()).forEach(function (x) { p[x.type] = x.value; });
-    both($("place-date"), "print.place_date", { place: "……………", d: p.day, m: p.month, y: p.year });
+    var o = rep.office || {}, blank = "……………";
+    both($("place-date"), "print.place_date", { place: o.PlaceVI || blank, d: p.day, m: p.month, y: p.year },
+      { place: o.PlaceKM || o.PlaceVI || blank, d: p.day, m: p.month, y: p.year });
     both($("sign-prepared"), "print.prepared_by");
     both($("sign-prepared-hint"), "form.sign_hint");
     both($("sign-head"), "print.head_of_unit");

@@ -37,19 +37,11 @@
     drawHours();
   }
 
-  // unreachableURL says whether citizens' phones cannot open u: unset, not a
-  // URL, or a loopback address (the PC itself). The server will send the same
-  // verdict as a flag later; until then the page reads the office record
-  // (public: the lobby pages read it too).
-  function unreachableURL(u) {
-    if (!u) return true;
-    var host;
-    try { host = new URL(u).hostname.replace(/^\[|\]$/g, "").toLowerCase(); } catch (e) { return true; }
-    return host === "localhost" || /\.localhost$/.test(host) || /^127\./.test(host) || host === "::1" || host === "0.0.0.0" || host === "";
-  }
-
+  // drawPublicURL warns while citizens' phones cannot open the office's
+  // public URL: the server judges it (unset, localhost, a loopback address)
+  // and says so in the office record's public_url_reachable.
   function drawPublicURL() {
-    var bad = !!office && unreachableURL(office.public_url);
+    var bad = !!office && office.public_url_reachable === false;
     $("public-url-warning").classList.toggle("hidden", !bad);
     if (bad) M.keep($("public-url-text"), function () { return M.t("page.public_url_text", { url: office.public_url || M.t("page.public_url_unset") }); });
   }
