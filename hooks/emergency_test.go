@@ -71,7 +71,7 @@ func TestEmergencyPadOfTwenty(t *testing.T) {
 	url := testkit.StartServer(t, app)
 	office, _ := domain.FindOffice(app)
 	office.Set("public_url", url)
-	if err := app.Save(office); err != nil {
+	if err := app.Save(office.Record); err != nil {
 		t.Fatal(err)
 	}
 	testkit.OpenAllDay(t, app)

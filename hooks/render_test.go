@@ -172,7 +172,7 @@ func newRenderFixture(t *testing.T) *renderFixture {
 	d, _ := domain.FindDossier(app, f.ids["receipt"])
 	due := time.Date(time.Now().In(base.Zone).Year()+1, time.February, 4, 16, 30, 0, 0, base.Zone)
 	d.Set("due_at", base.DateTime(due))
-	if err := app.Save(d); err != nil {
+	if err := app.Save(d.Record); err != nil {
 		t.Fatal(err)
 	}
 	return f
@@ -1317,7 +1317,7 @@ func walkDossier(t *testing.T, w *walker) {
 	// A dossier that is no longer theirs (reassigned by the counter).
 	d, _ := domain.FindDossier(f.app, f.ids["taken"])
 	d.Set("assignee", leader.Id)
-	if err := f.app.Save(d); err != nil {
+	if err := f.app.Save(d.Record); err != nil {
 		t.Fatal(err)
 	}
 	w.open(t, "/dossier.html?id="+f.ids["taken"], `!document.getElementById("msg").classList.contains("hidden")`)

@@ -222,7 +222,7 @@ func TestBrowserDashboardBackupPanel(t *testing.T) {
 	app := testkit.NewApp(t, Register, reports.Register)
 	office, _ := domain.FindOffice(app)
 	office.Set("backup_dir", t.TempDir())
-	if err := app.Save(office); err != nil {
+	if err := app.Save(office.Record); err != nil {
 		t.Fatal(err)
 	}
 	addDossiers(t, app, "260302", 3)

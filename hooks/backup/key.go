@@ -131,7 +131,7 @@ func newPendingKey(app core.App, now time.Time) (backupkey.Code, *keyState, erro
 	}
 	office.Set("backup_recipient_pending", r.String())
 	office.Set("backup_key_pending_at", base.DateTime(now))
-	if err := app.Save(office); err != nil {
+	if err := app.Save(office.Record); err != nil {
 		return backupkey.Code{}, nil, fmt.Errorf("store the new backup key: %w", err)
 	}
 	k, err := loadKeyState(app)
@@ -193,7 +193,7 @@ func confirmKey(app core.App, typed, by string, now time.Time) (*keyState, error
 	office.Set("backup_key_confirmed_by", by)
 	office.Set("backup_recipient_pending", "")
 	office.Set("backup_key_pending_at", "")
-	if err := app.Save(office); err != nil {
+	if err := app.Save(office.Record); err != nil {
 		return nil, fmt.Errorf("store the confirmed backup key: %w", err)
 	}
 	return loadKeyState(app)

@@ -98,7 +98,7 @@ func TestBackupKeyLifecycle(t *testing.T) {
 	dir := t.TempDir()
 	office, _ := domain.FindOffice(app)
 	office.Set("backup_dir", dir)
-	if err := app.Save(office); err != nil {
+	if err := app.Save(office.Record); err != nil {
 		t.Fatal(err)
 	}
 	leader := testkit.MakeStaff(t, app, base.RoleLeader, "lanh.dao")

@@ -29,7 +29,7 @@ func TestAutomaticBackupKeepsLatestAndLastN(t *testing.T) {
 	office, _ := domain.FindOffice(app)
 	office.Set("backup_dir", dir)
 	office.Set("backup_keep", 3)
-	if err := app.Save(office); err != nil {
+	if err := app.Save(office.Record); err != nil {
 		t.Fatal(err)
 	}
 	// A temp folder left by a power cut long ago is cleaned up.
@@ -104,7 +104,7 @@ func TestBackupStatus(t *testing.T) {
 	dir := t.TempDir()
 	office, _ := domain.FindOffice(app)
 	office.Set("backup_dir", dir)
-	if err := app.Save(office); err != nil {
+	if err := app.Save(office.Record); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := runAutomaticBackup(app, "schedule", nil); err != nil {
@@ -130,7 +130,7 @@ func TestBackupStatus(t *testing.T) {
 
 	// The USB stick is pulled: the next run fails and the leader is warned.
 	office.Set("backup_dir", filepath.Join(dir, "unplugged"))
-	if err := app.Save(office); err != nil {
+	if err := app.Save(office.Record); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := runAutomaticBackup(app, "schedule", nil); errorKey(err) != "backup.target_missing" {
@@ -146,7 +146,7 @@ func TestBackupStatus(t *testing.T) {
 		t.Fatal(err)
 	}
 	office.Set("backup_dir", dir)
-	app.Save(office)
+	app.Save(office.Record)
 	runAutomaticBackup(app, "schedule", nil)
 	later, _ := readBackupStatus(app, time.Now().Add(13*time.Hour))
 	if !later.Warn || later.Reason != "old" {
@@ -155,7 +155,7 @@ func TestBackupStatus(t *testing.T) {
 
 	// Off.
 	office.Set("backup_every_hours", 0)
-	app.Save(office)
+	app.Save(office.Record)
 	_, st = status(leader.Token)
 	if !st.Warn || st.Reason != "off" || st.Enabled {
 		t.Errorf("backups off: %+v", st)
@@ -186,7 +186,7 @@ func TestBackupDue(t *testing.T) {
 	check(time.Now().Add(31*time.Minute), true, "31 min after a failure")
 	office, _ := domain.FindOffice(app)
 	office.Set("backup_every_hours", 0)
-	app.Save(office)
+	app.Save(office.Record)
 	check(time.Now().Add(48*time.Hour), false, "off")
 }
 
@@ -197,7 +197,7 @@ func TestBackupSettingsHidden(t *testing.T) {
 	app := newTestApp(t)
 	office, _ := domain.FindOffice(app)
 	office.Set("backup_dir", `E:\motcua-backups`)
-	app.Save(office)
+	app.Save(office.Record)
 	leader := testkit.MakeStaff(t, app, base.RoleLeader, "lanh.dao")
 	mux := testkit.NewMux(t, app)
 	for _, token := range []string{"", leader.Token} {

@@ -18,7 +18,7 @@ func TestBackupWarnings(t *testing.T) {
 	office, _ := domain.FindOffice(app)
 	office.Set("backup_dir", target)
 	office.Set("backup_every_hours", 24*3) // every three days: still warned after one
-	if err := app.Save(office); err != nil {
+	if err := app.Save(office.Record); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := runAutomaticBackup(app, "schedule", nil); err != nil {

@@ -34,7 +34,7 @@ func newUSBOffice(t *testing.T) usbOffice {
 	addScan(t, app, []byte("%PDF-1.4 scan for the stick"))
 	office, _ := domain.FindOffice(app)
 	office.Set("backup_dir", t.TempDir())
-	if err := app.Save(office); err != nil {
+	if err := app.Save(office.Record); err != nil {
 		t.Fatal(err)
 	}
 	code := giveKey(t, app)
@@ -133,7 +133,7 @@ func TestUSBCopyNoBackup(t *testing.T) {
 	app := newTestApp(t)
 	office, _ := domain.FindOffice(app)
 	office.Set("backup_dir", t.TempDir())
-	app.Save(office)
+	app.Save(office.Record)
 	leader := testkit.MakeStaff(t, app, base.RoleLeader, "lanh.dao")
 	res := testkit.Do(testkit.NewMux(t, app), http.MethodPost, "/api/motcua/backup/usb", leader.Token, fmt.Sprintf(`{"drive":%q}`, stick))
 	if res.Code != http.StatusConflict || testkit.ErrKey(res.Body.Bytes()) != "backup.usb_no_backup" {

@@ -156,7 +156,7 @@ func TestKeyIn(t *testing.T) {
 	url := testkit.StartServer(t, app)
 	office, _ := domain.FindOffice(app)
 	office.Set("public_url", url)
-	if err := app.Save(office); err != nil {
+	if err := app.Save(office.Record); err != nil {
 		t.Fatal(err)
 	}
 	leader := client{t, url, testkit.MakeStaff(t, app, base.RoleLeader, "k.leader").Token, ""}

@@ -30,7 +30,7 @@ func TestBrowserFieldReceiptResolvesAtCentre(t *testing.T) {
 	centreURL := serveMux(t, cmux)
 	office, _ := domain.FindOffice(centre)
 	office.Set("public_url", centreURL)
-	if err := centre.Save(office); err != nil {
+	if err := centre.Save(office.Record); err != nil {
 		t.Fatal(err)
 	}
 	fs := newFieldSite(t, centre, "Tổ 1 Mỹ Hương", []string{"son.my"}, "")

@@ -40,7 +40,7 @@ func ensureCentreKey(app core.App) (string, error) {
 			recipient = id.Recipient().String()
 			if office.GetString(fieldRecipient) != recipient {
 				office.Set(fieldRecipient, recipient)
-				return tx.Save(office)
+				return tx.Save(office.Record)
 			}
 			return nil
 		}
@@ -50,7 +50,7 @@ func ensureCentreKey(app core.App) (string, error) {
 		}
 		office.Set(fieldIdentity, identity)
 		office.Set(fieldRecipient, rcpt)
-		if err := tx.Save(office); err != nil {
+		if err := tx.Save(office.Record); err != nil {
 			return fmt.Errorf("save centre key: %w", err)
 		}
 		recipient = rcpt

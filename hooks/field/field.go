@@ -95,7 +95,7 @@ func handleFieldLocation(e *core.RequestEvent) error {
 		return base.KeyedError(http.StatusConflict, "error.field_mode_only")
 	}
 	kit.Set("location", loc)
-	if err := e.App.Save(kit); err != nil {
+	if err := e.App.Save(kit.Record); err != nil {
 		return fmt.Errorf("save location: %w", err)
 	}
 	return handleFieldStatus(e)

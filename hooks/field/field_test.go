@@ -520,7 +520,7 @@ func TestFieldForeignAndRanges(t *testing.T) {
 	}
 	aKit, _ = domain.FindKit(centre, a.kit.KitID)
 	aKit.Set("retired_at", time.Now().Add(-48*time.Hour))
-	if err := centre.Save(aKit); err != nil {
+	if err := centre.Save(aKit.Record); err != nil {
 		t.Fatal(err)
 	}
 	k6, err := createKit(centre, "Tổ 6", nil, nil)
@@ -697,5 +697,29 @@ func TestFieldImportOneBad(t *testing.T) {
 	rep, err = pushToCentre(context.Background(), fs.app, http.DefaultClient, srv, []string{ids[2]}, nil)
 	if err != nil || rep.Counts["new"] != 1 {
 		t.Errorf("retry of the failed one: %v %v", rep, err)
+	}
+}
+
+// TestFieldSiteChangeReachesIntake: the school site of the day, changed on the
+// laptop in the middle of the day, is the location of the next dossier (the
+// change goes through the record hooks, which drop intake's cached issuer).
+func TestFieldSiteChangeReachesIntake(t *testing.T) {
+	t.Parallel()
+	centre, _ := newCentre(t)
+	fs := newFieldSite(t, centre, "Tổ 2 Mỹ Hương", nil, "Điểm trường Tân Hòa")
+	locationOf := func(id string) string {
+		d, err := domain.FindDossier(fs.app, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d.GetString("location")
+	}
+	first := fs.takeIn(t, 1)
+	if res := testkit.Do(fs.mux, http.MethodPost, "/api/motcua/field/location", fs.token, `{"location":"Điểm trường Phú Lợi"}`); res.Code != http.StatusOK {
+		t.Fatalf("change site: %d %s", res.Code, res.Body)
+	}
+	second := fs.takeIn(t, 1)
+	if a, b := locationOf(first[0]), locationOf(second[0]); a != "Điểm trường Tân Hòa" || b != "Điểm trường Phú Lợi" {
+		t.Errorf("locations %q then %q, want the site of the day at each intake", a, b)
 	}
 }

@@ -369,7 +369,7 @@ func noteKitSync(app core.App, kit *domain.FieldKit) error {
 	}
 	kit.Set("last_sync_at", time.Now())
 	kit.Set("synced", n)
-	return app.Save(kit)
+	return app.Save(kit.Record)
 }
 
 // importBatchSize is how many dossiers the centre commits in one

@@ -201,7 +201,7 @@ func buildKitFile(app core.App, kit *domain.FieldKit) (data []byte, code string,
 			return nil, "", err
 		}
 		kit.Set("centre_recipient", recipient)
-		if err := app.Save(kit); err != nil {
+		if err := app.Save(kit.Record); err != nil {
 			return nil, "", fmt.Errorf("kit recipient: %w", err)
 		}
 	}
@@ -367,7 +367,7 @@ func retireKit(app core.App, id string) (*domain.FieldKit, error) {
 	}
 	kit.Set("retired", true)
 	kit.Set("retired_at", time.Now())
-	if err := app.Save(kit); err != nil {
+	if err := app.Save(kit.Record); err != nil {
 		return nil, fmt.Errorf("retire kit: %w", err)
 	}
 	return kit, nil

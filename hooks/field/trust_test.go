@@ -567,7 +567,7 @@ func TestFieldBundleSealedOnStick(t *testing.T) {
 	id, rcpt, _ := fieldbundle.NewCentreIdentity()
 	office.Set("field_identity", id)
 	office.Set("field_recipient", rcpt)
-	if err := b.centre.Save(office); err != nil {
+	if err := b.centre.Save(office.Record); err != nil {
 		t.Fatal(err)
 	}
 	before := countOf(t, b.centre, base.ColDossiers)

@@ -28,7 +28,7 @@ func TestBrowserIntakeReceiptStatus(t *testing.T) {
 	url := testkit.StartServer(t, app)
 	office, _ := domain.FindOffice(app)
 	office.Set("public_url", url)
-	if err := app.Save(office); err != nil {
+	if err := app.Save(office.Record); err != nil {
 		t.Fatal(err)
 	}
 	proc := testkit.ProcByCode(t, app, "1.001193")

@@ -357,7 +357,7 @@ func TestLookupKeyPrivacy(t *testing.T) {
 	d, _ := domain.FindDossier(app, fmt.Sprint(out["id"]))
 	processor := testkit.MakeStaff(t, app, base.RoleProcessor, "priv.processor")
 	d.Set("assignee", processor.Record.Id)
-	if err := app.Save(d); err != nil {
+	if err := app.Save(d.Record); err != nil {
 		t.Fatal(err)
 	}
 	field := testkit.MakeStaff(t, app, base.RoleField, "priv.field")

@@ -20,7 +20,7 @@ func TestDossierQR(t *testing.T) {
 	app := newTestApp(t)
 	office, _ := domain.FindOffice(app)
 	office.Set("public_url", "http://192.168.1.10:8090/")
-	if err := app.Save(office); err != nil {
+	if err := app.Save(office.Record); err != nil {
 		t.Fatal(err)
 	}
 	mux := testkit.NewMux(t, app)
@@ -44,7 +44,7 @@ func TestDossierQR(t *testing.T) {
 
 	processor := testkit.MakeStaff(t, app, base.RoleProcessor, "qr.processor")
 	d.Set("assignee", processor.Record.Id)
-	_ = app.Save(d)
+	_ = app.Save(d.Record)
 	otherField := testkit.MakeStaff(t, app, base.RoleField, "qr.field")
 	for name, token := range map[string]string{"processor (assignee)": processor.Token, "field (not theirs)": otherField.Token} {
 		res := testkit.Do(mux, http.MethodGet, url, token, "")

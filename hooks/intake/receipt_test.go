@@ -61,7 +61,7 @@ func TestReceipt(t *testing.T) {
 	}
 	processor := testkit.MakeStaff(t, app, base.RoleProcessor, "rc.processor")
 	d.Set("assignee", processor.Record.Id)
-	_ = app.Save(d)
+	_ = app.Save(d.Record)
 	if res := testkit.Do(mux, http.MethodGet, url, processor.Token, ""); res.Code != http.StatusNotFound {
 		t.Errorf("processor: %d", res.Code)
 	}

@@ -35,7 +35,7 @@ func TestStatusPage(t *testing.T) {
 	url := "/tra-cuu/" + d.Code() + "?k=" + d.LookupKey()
 	for status := range domain.StatusNumber {
 		d.Set("status", status)
-		if err := app.Save(d); err != nil {
+		if err := app.Save(d.Record); err != nil {
 			t.Fatal(err)
 		}
 		res := testkit.Do(mux, http.MethodGet, url, "", "")
